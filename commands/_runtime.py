@@ -1,0 +1,69 @@
+"""Run-time glue for commands: the shared state, and errors mapped to exit codes.
+
+This is the one place where a core error becomes an exit code and a message on
+stderr (``cli.md``: "Exit codes"); commands never call ``sys.exit`` themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+from ops_cli.errors import OpsError
+
+EXIT_OK = 0
+EXIT_NO = 1
+EXIT_USAGE = 2
+EXIT_INVALID = 3
+EXIT_NOT_FOUND = 4
+EXIT_NOT_PERMITTED = 5
+EXIT_CONFLICT = 6
+
+
+@dataclass
+class State:
+    """What the root command's options resolved; the `Ops` is built on first use."""
+
+    config_path: str | None = None
+    db_path: str | None = None
+    quiet: bool = False
+    _ops: object | None = field(default=None, repr=False)
+
+    def ops(self):
+        if self._ops is None:
+            from ops_cli.context import Ops
+
+            self._ops = Ops.open(self.config_path, self.db_path)
+        return self._ops
+
+    def close(self) -> None:
+        if self._ops is not None:
+            self._ops.close()
+
+
+def err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """Print the one-line error (plus row details) and return the exit code."""
+    debug = os.environ.get("OPS_DEBUG") == "1"
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, OpsError):
+        err(f"error: {exc.message}")
+        for problem in exc.problems:
+            err(f"  {problem}")
+        return exc.exit_code
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+        err("error: the store stayed busy past the timeout (another process is writing); try again")
+        return EXIT_CONFLICT
+    if isinstance(exc, sqlite3.DatabaseError):
+        err(f"error: the store cannot be read ({exc}); run `ops db check`")
+        return EXIT_NO
+    hint = "" if debug else "; run again with OPS_DEBUG=1 for the traceback"
+    err(f"error: internal error: {type(exc).__name__}: {exc}{hint}")
+    return EXIT_NO

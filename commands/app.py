@@ -1,0 +1,98 @@
+"""The root `ops` command: global options, lazily loaded groups, error mapping."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ._output import set_quiet
+from ._runtime import State, exit_code_for
+from ops_cli import __version__
+
+# name -> (module under commands/, attribute holding the Typer app). Groups are
+# imported only when used, so `ops case list` loads the case module alone.
+GROUPS: dict[str, tuple[str, str]] = {
+    "roster": ("roster", "app"),
+    "sub": ("sub", "app"),
+    "case": ("case", "app"),
+    "sla": ("sla", "app"),
+    "swap": ("swap", "app"),
+    "report": ("report", "app"),
+    "init": ("admin", "init_app"),
+    "config": ("admin", "config_app"),
+    "db": ("admin", "db_app"),
+}
+
+
+class OpsGroup(TyperGroup):
+    """Root group: loads sub-groups on demand and maps core errors to exit codes."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(GROUPS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in GROUPS:
+            module_name, attribute = GROUPS[cmd_name]
+            module = importlib.import_module(f"ops_cli.commands.{module_name}")
+            command = typer.main.get_command(getattr(module, attribute))
+            command.name = cmd_name
+            self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors and explicit exits keep Typer's handling (exit 2...)
+        except Exception as exc:  # the one place core errors become exit codes
+            raise typer.Exit(exit_code_for(exc)) from None
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=OpsGroup,
+    name="ops",
+    help=(
+        "Back-office toolkit for a TETRA radio and business-mobile support desk: rosters, "
+        "subscriptions, cases, SLAs, swap phones and reports on one SQLite store.\n\n"
+        "Start with `ops init --demo`, then try `ops roster customer list`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="PATH", help="Store file (else $OPS_DB, else config `db`, else the data folder)."),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option("--config", metavar="PATH", help="Config file (else $OPS_CONFIG, else the config folder)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages or progress bars on stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = State(config_path=config, db_path=db, quiet=quiet)
+    set_quiet(quiet)
+
+
+def main() -> None:
+    typer.main.get_command(app).main(prog_name="ops")

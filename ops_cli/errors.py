@@ -1,0 +1,79 @@
+"""Typed errors raised by the core.
+
+Each error carries the exit code that `cli.md` promises scripts; the command
+layer maps them in one place (``commands/_runtime.py``) and never invents codes
+of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one row of an input file (or one field of a request).
+
+    ``row`` is the spreadsheet's own row number (the header is row 1), or None
+    when the problem is not tied to a row.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(str(self.row))
+        prefix = ":".join(where)
+        parts = [p for p in (prefix, self.column) if p]
+        return ": ".join([*parts, self.message])
+
+
+class OpsError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems: list[Problem] = list(problems or [])
+
+
+class CheckFailed(OpsError):
+    """A yes/no check answered no (``roster can``, ``sla check``...)."""
+
+    exit_code = 1
+
+
+class InvalidInput(OpsError):
+    """Input data is invalid; nothing was written."""
+
+    exit_code = 3
+
+
+class ConfigError(InvalidInput):
+    """The configuration file is unreadable or holds an unknown key or a wrong type."""
+
+
+class NotFound(OpsError):
+    """A customer, case, subscription or unit does not exist."""
+
+    exit_code = 4
+
+
+class NotPermitted(OpsError):
+    """The roster does not allow this person to do this."""
+
+    exit_code = 5
+
+
+class Conflict(OpsError):
+    """The current state does not allow the change (or the store stayed busy)."""
+
+    exit_code = 6

@@ -1,0 +1,69 @@
+"""Who may do what: the one table of restricted actions and the roles that allow them.
+
+Every group checks through :func:`require`, next to the rule it guards, so a
+Python caller meets the same protection as the command line. The desk's own
+operator (no ``--by``) acts for the desk and is not checked against a
+customer's roster; the audit records who it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ops_cli.errors import NotPermitted
+from ops_cli.store import Store
+from ops_cli.store import roster as roster_sql
+
+ANYONE = "anyone"
+
+# action -> roles that allow it (domain.md "Customers and rosters").
+ACTIONS: dict[str, frozenset[str]] = {
+    "order": frozenset({"orderer"}),
+    "change": frozenset({"orderer"}),
+    "activate": frozenset({"orderer", "contact"}),
+    "deactivate": frozenset({"orderer", "contact"}),
+    "manage-roster": frozenset({"orderer"}),
+    "report-fault": frozenset({ANYONE}),
+    "report-sla": frozenset({"telephony"}),
+    "grant-access": frozenset({"orderer", "contact"}),
+    "view-cases": frozenset({"orderer", "contact", "viewer"}),
+}
+
+ROLES = ("orderer", "contact", "telephony", "viewer")
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    roles: tuple[str, ...] = ()
+
+
+def decide(store: Store, customer: str, email: str, action: str) -> Decision:
+    """May ``email`` do ``action`` for ``customer``? With the reason either way."""
+    if action not in ACTIONS:
+        from ops_cli.errors import InvalidInput
+
+        raise InvalidInput(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
+    needed = ACTIONS[action]
+    email = email.strip().lower()
+    roles = roster_sql.roles_of(store, customer, email)
+    if ANYONE in needed:
+        return Decision(True, f"anyone may {action}", tuple(roles))
+    granted = sorted(set(roles) & needed)
+    if granted:
+        return Decision(True, f"{email} is {' and '.join(granted)} of customer {customer}", tuple(roles))
+    if not roles:
+        why = f"{email} is not in the roster of customer {customer}"
+    else:
+        why = f"{email} is {', '.join(roles)} of customer {customer}"
+    return Decision(False, f"{why}; {action} needs the role {' or '.join(sorted(needed))}", tuple(roles))
+
+
+def require(store: Store, customer: str, by: str | None, action: str) -> None:
+    """Raise NotPermitted unless ``by`` may do ``action``; ``by=None`` is the desk itself."""
+    if by is None:
+        return
+    decision = decide(store, customer, by, action)
+    if not decision.allowed:
+        raise NotPermitted(decision.reason)
