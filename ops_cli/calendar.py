@@ -32,7 +32,7 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,7 +47,6 @@ __all__ = [
     "parse_hours",
 ]
 
-UTC = timezone.utc
 _DAY = timedelta(days=1)
 _ZERO = timedelta(0)
 
@@ -204,13 +203,10 @@ class WorkCalendar:
                 kwargs["language"] = self.language
             hols = holidays.country_holidays(self.country, **kwargs)
         except NotImplementedError as exc:
-            raise ValueError(
-                f"country {self.country!r} is not supported by the holidays package"
-            ) from exc
+            raise ValueError(f"country {self.country!r} is not supported by the holidays package") from exc
         except ValueError as exc:
             raise ValueError(
-                f"holiday categories {self.categories!r} are not valid for "
-                f"country {self.country!r}: {exc}"
+                f"holiday categories {self.categories!r} are not valid for country {self.country!r}: {exc}"
             ) from exc
         table = {d: str(name) for d, name in hols.items() if d.year == year}
         self._years[year] = table
@@ -395,9 +391,7 @@ def _weekday_index(key: object) -> int:
             return WEEKDAYS.index(k)
         if k in _FULL_WEEKDAYS:
             return _FULL_WEEKDAYS.index(k)
-    raise ValueError(
-        f"opening hours: unknown weekday {key!r} (use {', '.join(WEEKDAYS)})"
-    )
+    raise ValueError(f"opening hours: unknown weekday {key!r} (use {', '.join(WEEKDAYS)})")
 
 
 def _parse_clock(text: str, where: str, window: str, *, is_end: bool) -> TimeOr24:
@@ -410,9 +404,7 @@ def _parse_clock(text: str, where: str, window: str, *, is_end: bool) -> TimeOr2
     h, mi, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if h == 24 and mi == 0 and s == 0:
         if not is_end:
-            raise ValueError(
-                f"opening hours for {where}: window {window!r} cannot start at 24:00"
-            )
+            raise ValueError(f"opening hours for {where}: window {window!r} cannot start at 24:00")
         return END_OF_DAY
     if h > 23 or mi > 59 or s > 59:
         raise ValueError(
@@ -436,9 +428,7 @@ def _coerce_clock(value: object, where: str, window: str, *, is_end: bool) -> Ti
         return value
     if isinstance(value, str):
         return _parse_clock(value, where, window, is_end=is_end)
-    raise ValueError(
-        f"opening hours for {where}: bad time {value!r} in window {window!r}"
-    )
+    raise ValueError(f"opening hours for {where}: bad time {value!r} in window {window!r}")
 
 
 def _parse_window(item: object, where: str) -> tuple[TimeOr24, TimeOr24]:
@@ -447,8 +437,7 @@ def _parse_window(item: object, where: str) -> tuple[TimeOr24, TimeOr24]:
         parts = _WINDOW_SPLIT_RE.split(text)
         if len(parts) != 2 or not parts[0] or not parts[1]:
             raise ValueError(
-                f"opening hours for {where}: bad window {item!r} "
-                f"(expected HH:MM-HH:MM, e.g. 08:00-17:00)"
+                f"opening hours for {where}: bad window {item!r} (expected HH:MM-HH:MM, e.g. 08:00-17:00)"
             )
         start = _parse_clock(parts[0], where, text, is_end=False)
         end = _parse_clock(parts[1], where, text, is_end=True)
@@ -459,8 +448,7 @@ def _parse_window(item: object, where: str) -> tuple[TimeOr24, TimeOr24]:
         end = _coerce_clock(item[1], where, label, is_end=True)
     else:
         raise ValueError(
-            f"opening hours for {where}: bad window {item!r} "
-            f"(expected a string like '08:00-17:00')"
+            f"opening hours for {where}: bad window {item!r} (expected a string like '08:00-17:00')"
         )
     if not start < end:
         raise ValueError(
@@ -489,9 +477,7 @@ def parse_hours(spec: Mapping) -> dict[int, list[tuple[TimeOr24, TimeOr24]]]:
     a window that ends at or before its start, or overlapping windows.
     """
     if not isinstance(spec, Mapping):
-        raise ValueError(
-            f"opening hours must be a table of weekday -> hours, got {type(spec).__name__}"
-        )
+        raise ValueError(f"opening hours must be a table of weekday -> hours, got {type(spec).__name__}")
     result: dict[int, list[tuple[TimeOr24, TimeOr24]]] = {i: [] for i in range(7)}
     seen: dict[int, object] = {}
     for key, value in spec.items():
@@ -517,7 +503,7 @@ def parse_hours(spec: Mapping) -> dict[int, list[tuple[TimeOr24, TimeOr24]]]:
                 f"list of them, got {value!r}"
             )
         windows = sorted((_parse_window(item, where) for item in items), key=lambda w: _secs(w[0]))
-        for (s1, e1), (s2, e2) in zip(windows, windows[1:]):
+        for (s1, e1), (s2, e2) in zip(windows, windows[1:], strict=False):
             if _secs(s2) < _secs(e1):
                 raise ValueError(
                     f"opening hours for {where}: windows '{_fmt_hm(s1)}-{_fmt_hm(e1)}' and "
@@ -533,9 +519,7 @@ def format_hours(hours: Mapping) -> dict[str, list[str]]:
     Every weekday is present; closed days map to ``[]``.
     """
     parsed = parse_hours(hours)
-    return {
-        WEEKDAYS[i]: [f"{_fmt_hm(s)}-{_fmt_hm(e)}" for s, e in parsed[i]] for i in range(7)
-    }
+    return {WEEKDAYS[i]: [f"{_fmt_hm(s)}-{_fmt_hm(e)}" for s, e in parsed[i]] for i in range(7)}
 
 
 # --------------------------------------------------------------------------
@@ -587,10 +571,8 @@ class Explanation:
         """The explanation in plain English, one line per step, in time order."""
         out = [f"Start: {_fmt_dt(self.start)}. Add {_fmt_td(self.duration)} of open time."]
         first_used = self.steps[0]["used_from"] if self.steps else self.result
-        if first_used != self.start:
-            out.append(
-                f"Closed at the start; counting begins when it next opens, {_fmt_dt(first_used)}."
-            )
+        if first_used.astimezone(UTC) != self.start.astimezone(UTC):
+            out.append(f"Closed at the start; counting begins when it next opens, {_fmt_dt(first_used)}.")
         events: list[tuple[datetime, int, str]] = []
         for step in self.steps:
             ws, we = step["window_start"], step["window_end"]
@@ -599,11 +581,7 @@ class Explanation:
                 f"used {_fmt_clock(step['used_from'], ws)}-{_fmt_clock(step['used_to'], ws)}"
                 f" ({_fmt_td(step['used'])})"
             )
-            left = (
-                f"{_fmt_td(step['remaining'])} left"
-                if step["remaining"]
-                else "nothing left"
-            )
+            left = f"{_fmt_td(step['remaining'])} left" if step["remaining"] else "nothing left"
             events.append((step["used_from"], 1, f"{span}, {used}; {left}."))
         tz = self.result.tzinfo or UTC
         for skip in self.skipped_days:
@@ -765,9 +743,7 @@ class OpeningHours:
             else:
                 closed_run += 1
                 if closed_run > _MAX_CLOSED_DAYS:
-                    raise ValueError(
-                        f"opening hours never open in {_MAX_CLOSED_DAYS} days after {first}"
-                    )
+                    raise ValueError(f"opening hours never open in {_MAX_CLOSED_DAYS} days after {first}")
             d += _DAY
 
     def _local_date(self, utc_dt: datetime) -> date:
@@ -884,9 +860,7 @@ class OpeningHours:
         while d <= last:
             if not self._day_windows(d):
                 name = cal.holiday_name(d) if self.closed_on_holidays else None
-                skipped.append(
-                    {"date": d, "reason": name or "closed", "holiday": name is not None}
-                )
+                skipped.append({"date": d, "reason": name or "closed", "holiday": name is not None})
             d += _DAY
         return Explanation(
             start=start_local,

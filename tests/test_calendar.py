@@ -9,12 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ops_cli.calendar import (
@@ -27,7 +27,6 @@ from ops_cli.calendar import (
     parse_hours,
 )
 
-UTC = timezone.utc
 STO = ZoneInfo("Europe/Stockholm")
 H = timedelta(hours=1)
 
@@ -590,7 +589,7 @@ durations = st.one_of(
 positive_durations = durations.filter(lambda d: d > timedelta(0))
 spec_names = st.sampled_from(sorted(SPECS))
 
-PROP = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def u(dt: datetime) -> datetime:
