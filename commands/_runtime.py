@@ -56,7 +56,8 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, OpsError):
         err(f"error: {exc.message}")
         for problem in exc.problems:
-            err(f"  {problem}")
+            if str(problem) != exc.message:  # a lone problem that *is* the message is not repeated
+                err(f"  {problem}")
         return exc.exit_code
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
         err("error: the store stayed busy past the timeout (another process is writing); try again")

@@ -544,7 +544,9 @@ class Window:
         return self.end.astimezone(UTC) - self.start.astimezone(UTC)
 
     def contains(self, at: datetime) -> bool:
-        return self.start <= at < self.end
+        """``start <= at < end``, compared in UTC (``at`` must be aware)."""
+        u = at.astimezone(UTC)
+        return self.start.astimezone(UTC) <= u < self.end.astimezone(UTC)
 
 
 @dataclass

@@ -676,3 +676,12 @@ def test_prop_localize_keeps_existing_wall_time(naive: datetime) -> None:
     if wall != naive:  # only in the spring-forward gap, and then forward by < 1 h
         assert naive < wall <= naive + H
         assert got.minute == 0 and got.hour == 3
+
+
+def test_window_contains_in_the_repeated_hour(se: WorkCalendar) -> None:
+    night = OpeningHours(se, {"sun": "02:00-02:45"}, closed_on_holidays=False)
+    (w,) = night.windows(local(2026, 10, 25, 0, 0), local(2026, 10, 26, 0, 0))
+    first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second_0230 = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
+    assert w.contains(first_0230) and night.is_open(first_0230)
+    assert not w.contains(second_0230) and not night.is_open(second_0230)

@@ -25,7 +25,7 @@ from ops_cli.errors import Conflict, InvalidInput, OpsError
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
+def migration_files() -> list[tuple[int, str, str]]:
     """The numbered migrations shipped with the package: (number, name, sql)."""
     found = []
     for entry in resources.files("ops_cli.store.migrations").iterdir():
@@ -216,10 +216,11 @@ def open_store(path: Path, busy_timeout: float = 5.0) -> Store:
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _create_private(path)
-            created = True
-        except FileExistsError:
-            pass  # another process created it first
+            try:
+                _create_private(path)
+                created = True
+            except FileExistsError:
+                pass  # another process created it first
         except OSError as exc:
             raise InvalidInput(
                 f"cannot create the store at {path}: {exc.strerror}; choose another place with --db or OPS_DB"
@@ -248,7 +249,7 @@ class StoreUnreadable(OpsError):
 
 def migrate(store: Store) -> list[str]:
     """Apply pending migrations, each in its own transaction; returns the names applied."""
-    pending = [m for m in migrations() if m[0] > store.user_version()]
+    pending = [m for m in migration_files() if m[0] > store.user_version()]
     applied = []
     for number, name, sql in pending:
         with store.write():

@@ -11,3 +11,4 @@ CREATE TABLE kpi (
     imported_at     TEXT NOT NULL,
     PRIMARY KEY (customer, zone, period)
 );
+CREATE INDEX kpi_customer_period ON kpi (customer, period);

@@ -1,0 +1,439 @@
+"""Spreadsheets in and out: one reader and one writer for every bulk command.
+
+``read_table`` reads .xlsx/.xlsm with python-calamine (fast) and .csv with the
+standard csv module (comma or semicolon; UTF-8 with or without BOM, else
+Windows-1252). Columns are found by name or alias, case-insensitively, with
+spaces, underscores and hyphens treated alike; unknown columns are ignored.
+Every problem with the *file* (missing, not a spreadsheet, empty, missing or
+duplicate or blank headers, a cell over 1 MB) raises ``InvalidInput`` with
+``Problem``s that carry the sheet's own row numbers (the header is row 1).
+Problems with *values* are the caller's to find and report.
+
+``write_table`` writes .xlsx with openpyxl (bold frozen header, autofilter,
+sensible widths, text always as string cells, never formulas) or .csv (UTF-8
+with BOM, every text cell through ``render.safe_cell``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from ops_cli.errors import InvalidInput, Problem
+
+MAX_CELL = 1_000_000  # characters; a bigger cell is refused (row and column named)
+READ_EXTENSIONS = (".xlsx", ".xlsm", ".csv")
+WRITE_EXTENSIONS = (".xlsx", ".csv")
+_PROGRESS_EVERY = 1000
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 0 in the 1900 date system (with Lotus's leap-year bug)
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a caller wants: its canonical key, other accepted headers, required or not."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass
+class SheetRow:
+    row: int  # the sheet's own row number (header = row 1)
+    values: dict[str, str]  # canonical name -> trimmed text ("" when empty)
+    raw: dict[str, object] = field(default_factory=dict)  # canonical name -> cell as read
+
+
+@dataclass
+class Table:
+    file: str
+    headers: list[str]
+    rows: list[SheetRow]
+
+
+def header_key(text: str) -> str:
+    """A header as compared: trimmed, lower-case, runs of spaces/underscores/hyphens as one ``_``."""
+    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ------------------------------------------------------------------ cells
+def cell_text(value: object) -> str:
+    """A cell as text: integral numbers without ``.0``, dates ISO, booleans true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def cell_date(value: object) -> date | None:
+    """A date cell: date/datetime objects, Excel serial numbers (1900 system) or ISO ``YYYY-MM-DD`` text.
+
+    Empty cells give None; anything else raises ``ValueError`` with a message for the user.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"not a date: {value!r}")
+    if isinstance(value, int | float):
+        if not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
+            raise ValueError(f"not a date: {value!r} is outside Excel's date range")
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if re.fullmatch(r"\d{1,7}(\.0+)?", text):
+            return cell_date(float(text))
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return date.fromisoformat(text)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
+                return datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD)")
+    raise ValueError(f"not a date: {value!r}")
+
+
+# ------------------------------------------------------------------ reading
+def read_table(
+    path: str | os.PathLike[str],
+    columns: Sequence[Column],
+    *,
+    sheet: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Table:
+    """Read a .xlsx/.xlsm/.csv file into rows keyed by the wanted columns' canonical names."""
+    file = str(path)
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in READ_EXTENSIONS:
+        raise InvalidInput(
+            f"{file}: unknown file type {ext or '(none)'!r}; use one of {', '.join(READ_EXTENSIONS)}",
+            [Problem(f"unknown file type (use {', '.join(READ_EXTENSIONS)})", file)],
+        )
+    if not p.is_file():
+        raise InvalidInput(f"{file}: no such file", [Problem("no such file", file)])
+    if p.stat().st_size == 0:
+        raise InvalidInput(f"{file}: the file is empty", [Problem("the file is empty", file)])
+    rows = _xlsx_rows(p, file, sheet) if ext in (".xlsx", ".xlsm") else _csv_rows(p, file)
+    return _table(file, rows, columns, progress)
+
+
+def _fail(file: str, message: str, row: int | None = None, column: str | None = None) -> InvalidInput:
+    problem = Problem(message, file, row, column)
+    return InvalidInput(str(problem), [problem])
+
+
+def _xlsx_rows(p: Path, file: str, sheet: str | None):
+    """(row number, [cells]) for every row of the sheet; column offset for letters."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(p))
+    except Exception as exc:  # calamine raises several types for "not a workbook"
+        raise _fail(file, f"not a spreadsheet (could not open it as Excel: {exc})") from None
+    try:
+        if sheet is None:
+            if not book.sheet_names:
+                raise _fail(file, "the workbook has no sheets")
+            ws = book.get_sheet_by_index(0)
+        elif sheet in book.sheet_names:
+            ws = book.get_sheet_by_name(sheet)
+        else:
+            raise _fail(file, f"no sheet named {sheet!r} (sheets: {', '.join(book.sheet_names)})")
+    except InvalidInput:
+        raise
+    except Exception as exc:
+        raise _fail(file, f"not a spreadsheet (could not read the sheet: {exc})") from None
+    col_offset = ws.start[1] if ws.start else 0
+    # iter_rows yields from the sheet's first row (row 1); columns start at the first used column.
+    return ((i + 1, list(cells)) for i, cells in enumerate(ws.iter_rows())), col_offset
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _fail(file, "not a spreadsheet: the file is neither UTF-8 nor Windows-1252 text") from None
+    bad = _BINARY.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise _fail(file, f"not a spreadsheet: binary data (control character at line {line})")
+    return text
+
+
+def _csv_rows(p: Path, file: str):
+    data = p.read_bytes()
+    text = _decode(data, file)
+    if not text.strip():
+        raise _fail(file, "the file is empty")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    if csv.field_size_limit() < 4 * MAX_CELL:
+        csv.field_size_limit(16 * MAX_CELL)  # read big cells so the check below can name them
+
+    def gen():
+        import io
+
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        number = 0
+        try:
+            for cells in reader:
+                number += 1
+                yield number, cells
+        except csv.Error as exc:
+            raise _fail(file, f"not a readable CSV file ({exc})", number + 1) from None
+
+    return gen(), 0
+
+
+def _table(file: str, source, columns: Sequence[Column], progress: Callable[[int], None] | None) -> Table:
+    rows_iter, col_offset = source
+    wanted: dict[str, Column] = {}
+    for col in columns:
+        for name in (col.name, *col.aliases):
+            wanted[header_key(name)] = col
+
+    header_row = 0
+    header: list[str] = []
+    for number, cells in rows_iter:
+        texts = [cell_text(c) for c in cells]
+        if any(texts):
+            header_row, header = number, texts
+            break
+    if not header_row:
+        raise _fail(file, "the file is empty (no header row)")
+
+    last = max(i for i, h in enumerate(header) if h)
+    positions: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, text in enumerate(header[: last + 1]):
+        letter = column_letter(i + col_offset)
+        if not text:
+            problems.append(
+                Problem(
+                    f"blank header cell in column {letter} (merged or empty header cells are not allowed)",
+                    file,
+                    header_row,
+                    letter,
+                )
+            )
+            continue
+        if len(text) > MAX_CELL:
+            problems.append(Problem("the header cell is over 1 MB", file, header_row, letter))
+            continue
+        col = wanted.get(header_key(text))
+        if col is None:
+            continue
+        if col.name in positions:
+            first = header[positions[col.name]]
+            problems.append(
+                Problem(f"duplicate header: {text!r} and {first!r} both mean {col.name!r}", file, header_row, text)
+            )
+            continue
+        positions[col.name] = i
+    if not positions and not problems:
+        names = ", ".join(c.name for c in columns)
+        raise _fail(file, f"header row missing: row {header_row} names none of the columns ({names})", header_row)
+    missing = [c for c in columns if c.required and c.name not in positions]
+    if missing:
+        listed = ", ".join(
+            c.name + (f" (or {' / '.join(c.aliases)})" if c.aliases else "") for c in missing
+        )
+        problems.append(Problem(f"missing required column(s): {listed}", file, header_row))
+    if problems:
+        raise InvalidInput(
+            "; ".join(str(p) for p in problems) if len(problems) == 1 else f"{file}: bad header row",
+            problems,
+        )
+
+    keys = list(positions.items())
+    out: list[SheetRow] = []
+    done = 0
+    for number, cells in rows_iter:
+        done += 1
+        if progress and done % _PROGRESS_EVERY == 0:
+            progress(_PROGRESS_EVERY)
+        n = len(cells)
+        raw: dict[str, object] = {}
+        values: dict[str, str] = {}
+        empty = True
+        for name, i in keys:
+            value = cells[i] if i < n else None
+            if value == "":
+                value = None
+            text = cell_text(value)
+            if text:
+                empty = False
+                if len(text) > MAX_CELL:
+                    raise _fail(file, f"cell is over 1 MB ({len(text):,} characters)", number, header[i])
+            raw[name] = value
+            values[name] = text
+        if empty:
+            if not any(cell_text(c) for c in cells):
+                continue
+        out.append(SheetRow(number, values, raw))
+    if progress and done % _PROGRESS_EVERY:
+        progress(done % _PROGRESS_EVERY)
+    return Table(file=file, headers=header, rows=out)
+
+
+# ------------------------------------------------------------------ writing
+def write_table(
+    path: str | os.PathLike[str],
+    rows: Sequence[Mapping[str, object]],
+    columns: Sequence[str],
+    *,
+    sheet_title: str = "Sheet1",
+) -> None:
+    """Write rows to .xlsx or .csv (by the file's extension); text is never written as a formula."""
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext == ".xlsx":
+        _write_xlsx(p, rows, columns, sheet_title)
+    elif ext == ".csv":
+        _write_csv(p, rows, columns)
+    else:
+        raise _fail(str(path), f"unknown file type {ext or '(none)'!r}; use .xlsx or .csv")
+
+
+def _out_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(_out_text(v) for v in value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv(p: Path, rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> None:
+    from ops_cli.render import safe_cell
+
+    with open(p, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            line = []
+            for col in columns:
+                value = row.get(col)
+                text = _out_text(value)
+                line.append(safe_cell(text) if isinstance(value, str) else text)
+            writer.writerow(line)
+
+
+def _write_xlsx(p: Path, rows: Sequence[Mapping[str, object]], columns: Sequence[str], title: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title[:31] or "Sheet1"
+    bold = Font(bold=True)
+    widths = [len(c) for c in columns]
+    for j, name in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.value = name
+        cell.data_type = TYPE_STRING
+        cell.font = bold
+    for i, row in enumerate(rows, start=2):
+        for j, col in enumerate(columns, start=1):
+            value = row.get(col)
+            cell = ws.cell(row=i, column=j)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                cell.value = value
+                width = 5
+            elif isinstance(value, int | float):
+                cell.value = value
+                width = len(str(value))
+            elif isinstance(value, datetime):
+                cell.value = value.replace(tzinfo=None)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+                width = 16
+            elif isinstance(value, date):
+                cell.value = value
+                cell.number_format = "yyyy-mm-dd"
+                width = 10
+            else:
+                text = _out_text(value)
+                cell.value = text
+                cell.data_type = TYPE_STRING  # never a formula, even for "=..."
+                width = len(text)
+            if width > widths[j - 1]:
+                widths[j - 1] = width
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
+    wb.save(p)
+
+
+def describe_columns(columns: Sequence[Column]) -> str:
+    """``customer (or kundnummer)`` ... for help texts and messages."""
+    return ", ".join(c.name + (f" ({'/'.join(c.aliases)})" if c.aliases else "") for c in columns)
+
+
+__all__ = [
+    "Column",
+    "SheetRow",
+    "Table",
+    "cell_date",
+    "cell_text",
+    "column_letter",
+    "header_key",
+    "read_table",
+    "write_table",
+    "MAX_CELL",
+]
+

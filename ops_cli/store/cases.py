@@ -1,0 +1,239 @@
+"""SQL for support cases: numbers, the case row, its thread, history, grants and callbacks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from ops_cli.store import Store
+
+CASE_COLUMNS = (
+    "number",
+    "customer",
+    "reporter",
+    "channel",
+    "topic",
+    "area",
+    "facility",
+    "occurred_at",
+    "department",
+    "agent",
+    "priority",
+    "critical",
+    "classification",
+    "status",
+    "subject",
+    "resolution",
+    "sla_tier",
+    "feedback_hours",
+    "next_callback_at",
+    "opened_at",
+    "last_activity_at",
+    "closed_at",
+)
+UPDATABLE = frozenset(CASE_COLUMNS) - {"number", "opened_at"}
+
+
+def allocate_number(st: Store, year: int) -> int:
+    """The next sequence number of ``year``; call inside ``Store.write()`` (the lock makes it unique)."""
+    row = st.one("SELECT last FROM case_sequences WHERE year = ?", (year,))
+    if row is None:
+        st.execute("INSERT INTO case_sequences (year, last) VALUES (?, 1)", (year,))
+        return 1
+    st.execute("UPDATE case_sequences SET last = last + 1 WHERE year = ?", (year,))
+    return row["last"] + 1
+
+
+def insert_case(st: Store, values: dict[str, Any]) -> int:
+    cols = [c for c in CASE_COLUMNS if c in values]
+    cur = st.execute(
+        f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [values[c] for c in cols],
+    )
+    return int(cur.lastrowid)
+
+
+def update_case(st: Store, case_id: int, values: dict[str, Any]) -> None:
+    unknown = set(values) - UPDATABLE
+    if unknown:
+        raise ValueError(f"cannot update case columns {sorted(unknown)}")
+    if not values:
+        return
+    cols = sorted(values)
+    st.execute(
+        f"UPDATE cases SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+        [*(values[c] for c in cols), case_id],
+    )
+
+
+def add_entry(st: Store, case_id: int, kind: str, author: str, body: str, at: str) -> None:
+    st.execute(
+        "INSERT INTO case_entries (case_id, kind, author, body, at) VALUES (?, ?, ?, ?, ?)",
+        (case_id, kind, author, body, at),
+    )
+
+
+def add_event(st: Store, case_id: int, at: str, actor: str, event: str, detail: Any = None) -> None:
+    st.execute(
+        "INSERT INTO case_events (case_id, at, actor, event, detail) VALUES (?, ?, ?, ?, ?)",
+        (case_id, at, actor, event, None if detail is None else json.dumps(detail, ensure_ascii=False, default=str)),
+    )
+
+
+def add_grant(st: Store, case_id: int, name: str, by: str, at: str) -> None:
+    st.execute(
+        "INSERT INTO case_grants (case_id, name, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+        (case_id, name, by, at),
+    )
+
+
+def add_callback(st: Store, case_id: int, due_at: str | None, made_at: str, made_by: str, note: str | None) -> None:
+    st.execute(
+        "INSERT INTO case_callbacks (case_id, due_at, made_at, made_by, note) VALUES (?, ?, ?, ?, ?)",
+        (case_id, due_at, made_at, made_by, note),
+    )
+
+
+def case_by_number(store: Store, number: str) -> sqlite3.Row | None:
+    return store.one("SELECT * FROM cases WHERE number = ?", (number,))
+
+
+def entries(store: Store, case_id: int) -> list[sqlite3.Row]:
+    return store.query("SELECT kind, author, body, at FROM case_entries WHERE case_id = ? ORDER BY id", (case_id,))
+
+
+def events(store: Store, case_id: int) -> list[sqlite3.Row]:
+    return store.query("SELECT at, actor, event, detail FROM case_events WHERE case_id = ? ORDER BY id", (case_id,))
+
+
+def grants(store: Store, case_id: int) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT name, granted_by, granted_at FROM case_grants WHERE case_id = ? ORDER BY id", (case_id,)
+    )
+
+
+def callbacks(store: Store, case_id: int) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT due_at, made_at, made_by, note FROM case_callbacks WHERE case_id = ? ORDER BY id", (case_id,)
+    )
+
+
+def callback_count(store: Store, case_id: int) -> int:
+    return store.one("SELECT COUNT(*) AS n FROM case_callbacks WHERE case_id = ?", (case_id,))["n"]
+
+
+def last_callback(store: Store, case_id: int) -> sqlite3.Row | None:
+    return store.one(
+        "SELECT due_at, made_at FROM case_callbacks WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
+    )
+
+
+def customer(store: Store, number: str) -> sqlite3.Row | None:
+    return store.one("SELECT * FROM customers WHERE number = ?", (number,))
+
+
+def customer_by_domain(store: Store, domain: str) -> str | None:
+    row = store.one("SELECT customer FROM customer_domains WHERE domain = ?", (domain.lower(),))
+    return row["customer"] if row else None
+
+
+def customer_names(store: Store, numbers: Sequence[str]) -> dict[str, str]:
+    wanted = sorted({n for n in numbers if n})
+    if not wanted:
+        return {}
+    rows = store.query(
+        f"SELECT number, name FROM customers WHERE number IN ({', '.join('?' for _ in wanted)})", wanted
+    )
+    return {r["number"]: r["name"] for r in rows}
+
+
+def contacts(store: Store, customer: str, roles: Sequence[str]) -> list[sqlite3.Row]:
+    """Roster entries of ``customer`` holding one of ``roles`` and a phone number."""
+    rows = store.query(
+        "SELECT name, email, phone, roles FROM roster_entries"
+        " WHERE customer = ? AND phone IS NOT NULL AND phone <> '' ORDER BY email",
+        (customer,),
+    )
+    wanted = set(roles)
+    return [r for r in rows if wanted & set(r["roles"].split(","))]
+
+
+def list_cases(
+    store: Store,
+    *,
+    status: str | None = None,
+    customer: str | None = None,
+    department: str | None = None,
+    topic: str | None = None,
+    agent: str | None = None,
+    due_before: str | None = None,
+    opened_from: str | None = None,
+    opened_until: str | None = None,
+    active_before: str | None = None,
+    open_only: bool = False,
+    limit: int | None = None,
+) -> list[sqlite3.Row]:
+    """Cases matching every given filter, newest first."""
+    where, params = [], []
+    for column, value in (
+        ("status", status),
+        ("customer", customer),
+        ("department", department),
+        ("topic", topic),
+        ("agent", agent),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if open_only:
+        where.append("status <> 'closed'")
+    if due_before is not None:
+        where.append("status <> 'closed' AND next_callback_at IS NOT NULL AND next_callback_at <= ?")
+        params.append(due_before)
+    if opened_from is not None:
+        where.append("opened_at >= ?")
+        params.append(opened_from)
+    if opened_until is not None:
+        where.append("opened_at < ?")
+        params.append(opened_until)
+    if active_before is not None:
+        where.append("last_activity_at < ?")
+        params.append(active_before)
+    sql = "SELECT * FROM cases"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY opened_at DESC, id DESC"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return store.query(sql, params)
+
+
+def first_message(store: Store, case_ids: Sequence[int]) -> dict[int, str]:
+    """The first customer message of each case (for exports)."""
+    if not case_ids:
+        return {}
+    out: dict[int, str] = {}
+    ids = list(case_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = store.query(
+            "SELECT case_id, body FROM case_entries WHERE kind = 'message' AND case_id IN ("
+            + ", ".join("?" for _ in chunk)
+            + ") ORDER BY id",
+            chunk,
+        )
+        for row in rows:
+            out.setdefault(row["case_id"], row["body"])
+    return out
+
+
+def meta_get(store: Store, key: str) -> str | None:
+    row = store.one("SELECT value FROM meta WHERE key = ?", (key,))
+    return row["value"] if row else None
+
+
+def meta_set(st: Store, key: str, value: str) -> None:
+    st.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -1,0 +1,162 @@
+"""SQL for the SLA group: support codes, their tries, KPI counts, a case's callback facts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ops_cli.store import Store
+
+KPI_COLUMNS = ("customer", "zone", "period", "attempts", "setups_ok", "established", "terminated_ok")
+
+
+# ------------------------------------------------------------------ customers / cases
+
+
+def customer_row(store: Store, number: str) -> sqlite3.Row | None:
+    return store.one(
+        "SELECT number, name, agreement, binding_until, sla_tier FROM customers WHERE number = ?", (number,)
+    )
+
+
+def customer_numbers(store: Store, numbers: Iterable[str]) -> set[str]:
+    """Which of ``numbers`` are known customers."""
+    wanted = sorted(set(numbers))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", chunk))
+    return found
+
+
+def case_row(store: Store, number: str) -> sqlite3.Row | None:
+    return store.one(
+        "SELECT c.id, c.number, c.customer, c.status, c.critical, c.sla_tier, c.opened_at, c.next_callback_at,"
+        " cu.sla_tier AS customer_tier"
+        " FROM cases c LEFT JOIN customers cu ON cu.number = c.customer WHERE c.number = ?",
+        (number,),
+    )
+
+
+def case_callbacks(store: Store, case_id: int) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT due_at, made_at, made_by FROM case_callbacks WHERE case_id = ? ORDER BY made_at, id", (case_id,)
+    )
+
+
+# ------------------------------------------------------------------ support codes
+
+
+def code_row(store: Store, customer: str) -> sqlite3.Row | None:
+    return store.one("SELECT customer, kdf, salt, hash, set_at, set_by FROM sla_codes WHERE customer = ?", (customer,))
+
+
+def put_code(store: Store, customer: str, kdf: str, salt: str, hash_: str, set_at: str, set_by: str) -> None:
+    store.execute(
+        "INSERT INTO sla_codes (customer, kdf, salt, hash, set_at, set_by) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (customer) DO UPDATE SET kdf = excluded.kdf, salt = excluded.salt, hash = excluded.hash,"
+        " set_at = excluded.set_at, set_by = excluded.set_by",
+        (customer, kdf, salt, hash_, set_at, set_by),
+    )
+
+
+def add_try(store: Store, customer: str, at: str, outcome: str) -> None:
+    store.execute("INSERT INTO sla_code_tries (customer, at, outcome) VALUES (?, ?, ?)", (customer, at, outcome))
+
+
+def recent_failures(store: Store, customer: str, since: str) -> list[str]:
+    """UTC times of failed tries at or after ``since`` and after the last success or new code."""
+    return [
+        r[0]
+        for r in store.query(
+            "SELECT at FROM sla_code_tries WHERE customer = ? AND outcome = 'fail' AND at >= ?"
+            " AND at > COALESCE((SELECT MAX(at) FROM sla_code_tries WHERE customer = ?"
+            " AND outcome IN ('ok', 'set')), '') ORDER BY at, id",
+            (customer, since, customer),
+        )
+    ]
+
+
+# ------------------------------------------------------------------ KPI
+
+
+def kpi_existing(store: Store, customers: Sequence[str]) -> dict[tuple[str, str, str], tuple[int, int, int, int]]:
+    """Every stored KPI row of these customers: (customer, zone, period) -> counts."""
+    out: dict[tuple[str, str, str], tuple[int, int, int, int]] = {}
+    for customer in sorted(set(customers)):
+        for r in store.query(
+            "SELECT customer, zone, period, attempts, setups_ok, established, terminated_ok FROM kpi WHERE customer = ?",
+            (customer,),
+        ):
+            out[(r[0], r[1], r[2])] = (r[3], r[4], r[5], r[6])
+    return out
+
+
+def kpi_upsert(store: Store, rows: Sequence[tuple[Any, ...]], imported_at: str) -> None:
+    """Insert or replace rows of (customer, zone, period, attempts, setups_ok, established, terminated_ok)."""
+    store.executemany(
+        "INSERT INTO kpi (customer, zone, period, attempts, setups_ok, established, terminated_ok, imported_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (customer, zone, period) DO UPDATE SET"
+        " attempts = excluded.attempts, setups_ok = excluded.setups_ok, established = excluded.established,"
+        " terminated_ok = excluded.terminated_ok, imported_at = excluded.imported_at",
+        [(*row, imported_at) for row in rows],
+    )
+
+
+def _range_where(
+    customer: str | None, zone: str | None, days: tuple[str, str] | None, months: tuple[str, str] | None
+) -> tuple[str, list[Any]]:
+    """WHERE clause: day rows inside ``days`` (inclusive) or month rows inside ``months``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if customer is not None:
+        clauses.append("customer = ?")
+        params.append(customer)
+    if zone is not None:
+        clauses.append("zone = ?")
+        params.append(zone)
+    if days is not None or months is not None:
+        parts = []
+        if days is not None:
+            parts.append("(length(period) = 10 AND period BETWEEN ? AND ?)")
+            params.extend(days)
+        if months is not None:
+            parts.append("(length(period) = 7 AND period BETWEEN ? AND ?)")
+            params.extend(months)
+        clauses.append("(" + " OR ".join(parts) + ")")
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return where, params
+
+
+def kpi_rows(
+    store: Store,
+    customer: str | None = None,
+    zone: str | None = None,
+    days: tuple[str, str] | None = None,
+    months: tuple[str, str] | None = None,
+) -> list[sqlite3.Row]:
+    where, params = _range_where(customer, zone, days, months)
+    return store.query(
+        "SELECT customer, zone, period, attempts, setups_ok, established, terminated_ok, imported_at FROM kpi"
+        + where
+        + " ORDER BY customer, zone, period",
+        params,
+    )
+
+
+def kpi_sums_by_zone_month(
+    store: Store, customer: str, days: tuple[str, str] | None, months: tuple[str, str] | None
+) -> list[sqlite3.Row]:
+    """Sums of the raw counts per zone and month ('YYYY-MM') in the range."""
+    if days is None and months is None:
+        return []
+    where, params = _range_where(customer, None, days, months)
+    return store.query(
+        "SELECT zone, substr(period, 1, 7) AS month, SUM(attempts) AS attempts, SUM(setups_ok) AS setups_ok,"
+        " SUM(established) AS established, SUM(terminated_ok) AS terminated_ok FROM kpi"
+        + where
+        + " GROUP BY zone, substr(period, 1, 7) ORDER BY zone, month",
+        params,
+    )

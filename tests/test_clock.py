@@ -1,0 +1,62 @@
+"""The clock: OPS_NOW, user times, storage format."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ops_cli import clock
+from ops_cli.errors import InvalidInput
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def test_ops_now_without_offset_is_desk_local(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OPS_NOW", "2026-11-20T19:30")
+    now = clock.now(STOCKHOLM)
+    assert now == datetime(2026, 11, 20, 19, 30, tzinfo=STOCKHOLM)
+    assert now.utcoffset().total_seconds() == 3600
+
+
+def test_ops_now_with_offset_is_converted(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OPS_NOW", "2026-07-01T06:00Z")
+    now = clock.now(STOCKHOLM)
+    assert (now.hour, now.utcoffset().total_seconds()) == (8, 7200)
+
+
+def test_bad_ops_now_is_invalid_input(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OPS_NOW", "yesterday-ish")
+    with pytest.raises(InvalidInput, match="OPS_NOW"):
+        clock.now(STOCKHOLM)
+
+
+def test_real_now_without_ops_now(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("OPS_NOW", raising=False)
+    before = datetime.now(UTC)
+    assert before <= clock.now(STOCKHOLM) <= datetime.now(UTC)
+
+
+def test_time_in_the_spring_gap_moves_forward():
+    moment = clock.parse_time("2026-03-29T02:30", STOCKHOLM)
+    assert (moment.hour, moment.minute, moment.utcoffset().total_seconds()) == (3, 30, 7200)
+
+
+def test_date_alone_is_midnight():
+    assert clock.parse_time("2026-06-19", STOCKHOLM) == datetime(2026, 6, 19, tzinfo=STOCKHOLM)
+
+
+def test_storage_round_trip_is_utc_text():
+    moment = datetime(2026, 11, 20, 19, 30, tzinfo=STOCKHOLM)
+    text = clock.to_db(moment)
+    assert text == "2026-11-20T18:30:00+00:00"
+    assert clock.from_db(text, STOCKHOLM) == moment
+    with pytest.raises(ValueError):
+        clock.to_db(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("text", ["", "20-11-2026", "2026-13-01"])
+def test_bad_user_times(text: str):
+    with pytest.raises(InvalidInput):
+        clock.parse_time(text, STOCKHOLM)
