@@ -1,11 +1,23 @@
-"""`ops sla`: SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours callback timers and KPI (CSSR/CTSR) data."""
+"""`ops sla`: SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours
+callback timers and KPI (CSSR/CTSR) data."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from ._common import ops as get_ops
+from ._options import ByOpt, CustomerOpt, DryRunOpt, FormatOpt, OutputFormat
+from ._output import emit, emit_text, info, progress
+
 app = typer.Typer(
-    help="SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours callback timers and KPI (CSSR/CTSR) data.",
+    help=(
+        "SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours callback timers"
+        " and KPI (CSSR/CTSR) data."
+    ),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -13,4 +25,233 @@ app = typer.Typer(
 
 @app.callback()
 def callback() -> None:
-    """SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours callback timers and KPI (CSSR/CTSR) data."""
+    """SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours callback timers
+    and KPI (CSSR/CTSR) data."""
+
+
+CustomerArg = Annotated[str, typer.Argument(metavar="CUSTOMER", help="Customer number, e.g. 2001.")]
+
+
+@app.command("tiers")
+def tiers(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show the SLA tiers: KPI target, guarantee and penalty, report cadence and support hours.
+
+    Callback timers for critical faults count only time inside a tier's
+    support hours. Everything shown comes from the config's [sla] section
+    (`ops config show`).
+    """
+    from ops_cli import sla
+
+    rows = sla.tiers(get_ops(ctx))
+    if fmt is OutputFormat.json:
+        emit(rows, fmt)
+        return
+    flat = []
+    for r in rows:
+        flat.append(
+            {
+                "tier": r["tier"],
+                "target": f"{r['target']:g} %",
+                "guaranteed": "yes" if r["guaranteed"] else "no",
+                "penalty": f"{r['penalty']:g} {r['currency']}" if r["guaranteed"] else "-",
+                "report": r["report"],
+                "holidays": r["holidays"],
+                **r["hours"],
+            }
+        )
+    emit(flat, fmt)
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    customer: CustomerArg,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="DATE", help="Check on this day (YYYY-MM-DD); default today."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Is the customer eligible for an SLA? Exit 0 yes, 1 no (the reasons name each failed rule).
+
+    Eligible: the agreement type is one of config sla.eligible_agreements
+    (business, erhverv, mobildeal, forening) and at least sla.min_binding_months
+    (3) calendar months of binding are left on the day checked.
+
+    Example: ops sla check 2002 --at 2027-03-31 -f json
+    """
+    from ops_cli import sla
+
+    result = sla.check(get_ops(ctx), customer, at)
+    emit(result, fmt)
+    if not result["eligible"]:
+        raise typer.Exit(1)
+
+
+def _read_code(prompt: str, confirm: bool) -> str:
+    """The code from a hidden prompt on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    line = sys.stdin.readline()
+    if not line:
+        from ops_cli.errors import InvalidInput
+
+        raise InvalidInput("no support code on stdin; pipe one line, e.g. from a password manager")
+    return line.rstrip("\r\n")
+
+
+@app.command("set-code")
+def set_code(
+    ctx: typer.Context, customer: CustomerArg, by: ByOpt = None, fmt: FormatOpt = OutputFormat.table
+) -> None:
+    """Set the customer's SLA support code (asked twice on a terminal, else one line of stdin).
+
+    The code is never taken as an argument (it would land in the shell's
+    history) and never stored: only a salted scrypt hash is kept.
+
+    Example: pass show desk/2001-code | ops sla set-code 2001
+    """
+    from ops_cli import sla
+
+    ops = get_ops(ctx)
+    sla.known_customer(ops, customer)  # an unknown customer fails before the prompt
+    result = sla.set_code(ops, customer, _read_code("Support code", confirm=True), by=by)
+    info(f"support code {result['code']} for customer {result['customer']}")
+    emit(result, fmt)
+
+
+@app.command("verify-code")
+def verify_code(
+    ctx: typer.Context, customer: CustomerArg, by: ByOpt = None, fmt: FormatOpt = OutputFormat.table
+) -> None:
+    """Check a caller's SLA support code (hidden prompt on a terminal, else one line of stdin).
+
+    Exit 0 when it matches, 1 when not (every failed try is audited), 6 while
+    the customer is locked out: after sla.code_max_failures (5) wrong codes
+    within sla.code_window_minutes (15), tries are refused for
+    sla.code_lockout_minutes (15).
+    """
+    from ops_cli import sla
+
+    result = sla.verify_code(get_ops(ctx), customer, _read_code("Support code", confirm=False), by=by)
+    emit(result, fmt)
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    tier: Annotated[
+        str, typer.Option("--tier", "-t", help="SLA tier whose support hours count (see `ops sla tiers`).")
+    ],
+    start: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            metavar="TIME",
+            help="When the fault was reported (ISO 8601; without an offset it is desk-local time).",
+        ),
+    ],
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=1000, help="How many callbacks to list.")
+    ] = 3,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """The callback schedule of a critical fault: first after 2 support hours, then every 4.
+
+    Only time inside the tier's support hours counts (bronze: Mon-Fri 08-20,
+    Sat 08-16, closed on holidays; silver: every day 07-22; gold: always),
+    measured in real elapsed time across DST changes. JSON: an array of ISO
+    times with their UTC offset.
+
+    Example: ops sla due --tier bronze --from 2026-11-20T19:30 -n 3
+    """
+    from ops_cli import sla
+
+    times = sla.due(get_ops(ctx), tier, start, count)
+    if fmt is OutputFormat.json:
+        emit(times, fmt)
+    else:
+        emit([{"callback": i, "due_at": t} for i, t in enumerate(times, 1)], fmt)
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(metavar="NUMBER", help="Case number, e.g. 2026-00042.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Explain how a case's next callback time is computed.
+
+    Shows the tier's support-hour windows used, the days skipped (holidays by
+    name) and any clock change (DST) crossed. JSON: the facts plus an
+    `explanation` object and the same text as `lines`.
+    """
+    from ops_cli import sla
+
+    result = sla.explain(get_ops(ctx), number)
+    if fmt is OutputFormat.json:
+        emit(result, fmt)
+    elif fmt is OutputFormat.table:
+        emit_text("\n".join(result["lines"]))
+    else:
+        emit([{"line": line} for line in result["lines"]], fmt)
+
+
+kpi_app = typer.Typer(
+    help="KPI raw counts per customer, SLA zone and day or month (CSSR/CTSR are ratios of sums).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(kpi_app, name="kpi")
+
+
+@kpi_app.command("import")
+def kpi_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=".xlsx or .csv with the KPI counts.")],
+    dry_run: DryRunOpt = False,
+    by: ByOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Import KPI counts: customer, zone, date, attempts, setups_ok, established, terminated_ok.
+
+    `date` is a day (YYYY-MM-DD or an Excel date) or a whole month (YYYY-MM).
+    Counts are whole numbers >= 0 with setups_ok <= attempts and
+    terminated_ok <= established <= setups_ok; the customer must exist.
+    Every row is checked first; any problem lists file:row: column and
+    nothing is written. Re-importing a (customer, zone, date) replaces it.
+    """
+    from ops_cli import kpi
+
+    ops = get_ops(ctx)
+    with progress(None, "Reading KPI counts") as step:
+        result = kpi.import_kpi(ops, file, dry_run=dry_run, by=by, progress=step)
+    verb = "would import" if dry_run else "imported"
+    info(
+        f"{verb} {result['file']}: {result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged"
+    )
+    if dry_run:
+        info("dry run: nothing was written")
+    emit(result if fmt is OutputFormat.json else kpi.summary_of(result), fmt)
+
+
+@kpi_app.command("list")
+def kpi_list(
+    ctx: typer.Context,
+    customer: CustomerOpt = None,
+    zone: Annotated[str | None, typer.Option("--zone", "-z", help="Only this SLA zone.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="From this day (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="To this day, inclusive.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """List stored KPI rows with each row's CSSR and CTSR (percent).
+
+    Month rows are listed when their whole month lies inside --from/--to.
+    For rates over a period use the quarterly report, which sums the counts.
+    """
+    from ops_cli import kpi
+
+    emit(kpi.list_kpi(get_ops(ctx), customer, zone, start, end), fmt)

@@ -39,7 +39,9 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def rates(attempts: int, setups_ok: int, established: int, terminated_ok: int) -> dict[str, Any]:
-    """The counts and their rates: ``{"attempts", "setups_ok", "established", "terminated_ok", "cssr", "ctsr"}``.
+    """The counts and their rates.
+
+    Keys: ``attempts``, ``setups_ok``, ``established``, ``terminated_ok``, ``cssr``, ``ctsr``.
 
     ``cssr`` = setups_ok / attempts and ``ctsr`` = terminated_ok / established,
     in percent, unrounded; None when the denominator is 0. Pass *sums* of raw
@@ -68,7 +70,9 @@ def _range_keys(start: date, end: date) -> tuple[tuple[str, str] | None, tuple[s
         return None, None
     days = (start.isoformat(), end.isoformat())
     first = (start.year, start.month) if start.day == 1 else _next_month(start.year, start.month)
-    last = (end.year, end.month) if end == _month_end(end.year, end.month) else _prev_month(end.year, end.month)
+    last = (
+        (end.year, end.month) if end == _month_end(end.year, end.month) else _prev_month(end.year, end.month)
+    )
     months = (f"{first[0]:04d}-{first[1]:02d}", f"{last[0]:04d}-{last[1]:02d}") if first <= last else None
     return days, months
 
@@ -105,8 +109,18 @@ def summarize(ops: Ops, customer: str, start: date, end: date) -> list[dict[str,
             counts = [r[k] for k in COUNTS]
             for k, v in zip(COUNTS, counts, strict=True):
                 total[k] += v
-            out.append({"customer": customer, "zone": zone, "month": r["month"], "period": r["month"], **rates(*counts)})
-        out.append({"customer": customer, "zone": zone, "month": None, "period": whole, **rates(*total.values())})
+            out.append(
+                {
+                    "customer": customer,
+                    "zone": zone,
+                    "month": r["month"],
+                    "period": r["month"],
+                    **rates(*counts),
+                }
+            )
+        out.append(
+            {"customer": customer, "zone": zone, "month": None, "period": whole, **rates(*total.values())}
+        )
     return out
 
 

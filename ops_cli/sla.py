@@ -72,7 +72,9 @@ def tiers(ops: Ops) -> list[dict[str, Any]]:
                 "guaranteed": tier["guaranteed"],
                 "penalty": tier["penalty"],
                 "currency": sla["currency"],
-                "report": "quarterly" if tier["quarterly_report"] else f"on order (fee {sla['report_fee']:g})",
+                "report": "quarterly"
+                if tier["quarterly_report"]
+                else f"on order (fee {sla['report_fee']:g})",
                 "quarterly_report": tier["quarterly_report"],
                 "holidays": "closed" if tier["closed_on_holidays"] else "open",
                 "closed_on_holidays": tier["closed_on_holidays"],
@@ -182,7 +184,8 @@ def explain(ops: Ops, number: str) -> dict[str, Any]:
     start, duration = (opened, first) if previous_due is None else (previous_due, every)
     expl = hours.explain_add(start, duration)
     basis = (
-        f"reported {opened.isoformat()}: first callback {duration.total_seconds() / 3600:g} support hours later"
+        f"reported {opened.isoformat()}: first callback "
+        f"{duration.total_seconds() / 3600:g} support hours later"
         if previous_due is None
         else f"{len(made)} callback(s) made; the last was due {previous_due.isoformat()}: "
         f"next {duration.total_seconds() / 3600:g} support hours after that due time"
@@ -255,15 +258,20 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
         except ValueError:
             reasons.append(f"binding end {binding_text!r} is not a date")
     if not binding_text:
-        reasons.append(f"no binding end date recorded; at least {_plural(need, 'month')} of binding are needed")
+        reasons.append(
+            f"no binding end date recorded; at least {_plural(need, 'month')} of binding are needed"
+        )
     elif binding is not None:
         if binding < at:
             reasons.append(
-                f"binding ended {binding.isoformat()}; at least {_plural(need, 'month')} of binding are needed"
+                f"binding ended {binding.isoformat()}; "
+                f"at least {_plural(need, 'month')} of binding are needed"
             )
         elif binding < add_months(at, need):
             months, days = months_between(at, binding)
-            left = ", ".join(p for p in (_plural(months, "month") if months else "", _plural(days, "day")) if p)
+            left = ", ".join(
+                p for p in (_plural(months, "month") if months else "", _plural(days, "day")) if p
+            )
             reasons.append(
                 f"binding ends {binding.isoformat()}: {left} left on {at.isoformat()}, "
                 f"at least {_plural(need, 'month')} needed"
@@ -291,7 +299,13 @@ def check(ops: Ops, customer_number: str, at: str | None = None) -> dict[str, An
 
 def _kdf(code: str, salt: bytes) -> bytes:
     return hashlib.scrypt(
-        code.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_KEY_LEN, maxmem=64 * 2**20
+        code.encode("utf-8"),
+        salt=salt,
+        n=_SCRYPT_N,
+        r=_SCRYPT_R,
+        p=_SCRYPT_P,
+        dklen=_KEY_LEN,
+        maxmem=64 * 2**20,
     )
 
 
@@ -315,7 +329,8 @@ def _hash_with(kdf: str, code: str, salt: bytes) -> bytes:
     )
 
 
-def _customer(ops: Ops, customer_number: str) -> str:
+def known_customer(ops: Ops, customer_number: str) -> str:
+    """The customer's number, trimmed; :class:`NotFound` if unknown."""
     number = str(customer_number).strip()
     if q.customer_row(ops.store, number) is None:
         raise NotFound(f"customer {customer_number} not found; see `ops roster customer list`")
@@ -338,7 +353,7 @@ def check_code_text(code: str) -> str:
 
 def set_code(ops: Ops, customer_number: str, code: str, by: str | None = None) -> dict[str, Any]:
     """Store a customer's SLA support code as a salted scrypt hash (never the code itself)."""
-    number = _customer(ops, customer_number)
+    number = known_customer(ops, customer_number)
     text = check_code_text(code)
     salt = secrets.token_bytes(16)
     digest = _kdf(text, salt)
@@ -383,7 +398,7 @@ def verify_code(ops: Ops, customer_number: str, code: str, by: str | None = None
     :class:`Conflict` (exit 6) naming when tries are accepted again; the
     code is not even compared then.
     """
-    number = _customer(ops, customer_number)
+    number = known_customer(ops, customer_number)
     text = code.rstrip("\r\n")
     now = ops.now()
     actor = ops.actor(by)
@@ -415,7 +430,9 @@ def verify_code(ops: Ops, customer_number: str, code: str, by: str | None = None
             f"{until.strftime('%Y-%m-%d %H:%M %Z')}"
         )
     if outcome == "missing":
-        raise CheckFailed(f"customer {number} has no SLA support code; set one with `ops sla set-code {number}`")
+        raise CheckFailed(
+            f"customer {number} has no SLA support code; set one with `ops sla set-code {number}`"
+        )
     if outcome == "fail":
         extra = f"; further tries are refused until {until.strftime('%Y-%m-%d %H:%M %Z')}" if until else ""
         raise CheckFailed(f"wrong support code for customer {number}{extra}")

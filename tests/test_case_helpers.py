@@ -35,8 +35,15 @@ def seed_customers(ops):
     add_customer(ops, "2001", "Nordbygg AB", tier="gold", kam=1, domain="nordbygg.example")
     add_customer(ops, "2002", "Café Bönan", tier="bronze", domain="bonan.example")
     add_person(ops, "1001", "anna.berg@polisen.example", "Anna Berg", "+46702000001", "orderer")
-    add_person(ops, "1001", "ledningscentral@polisen.example", "Ledningscentral", "+46102000000", "contact",
-               kind="function")
+    add_person(
+        ops,
+        "1001",
+        "ledningscentral@polisen.example",
+        "Ledningscentral",
+        "+46102000000",
+        "contact",
+        kind="function",
+    )
     add_person(ops, "1001", "olle.ek@polisen.example", "Olle Ek", "+46702000003", "viewer")
     add_person(ops, "1002", "karin.lind@rtj.example", "Karin Lind", "+46703000001", "orderer")
     add_person(ops, "1002", "jonas.holm@rtj.example", "Jonas Holm", None, "contact")

@@ -17,10 +17,22 @@ def t(text: str) -> datetime:
 
 def test_open_case_numbers_thread_event_audit(ops):
     seed_customers(ops)
-    first = cases.open_case(ops, topic="question", reporter="anna.berg@polisen.example", subject="Hur?",
-                            message="Hur gör man?", at=t("2026-11-16T10:00"))
-    second = cases.open_case(ops, topic="question", customer="1001", reporter="anna.berg@polisen.example",
-                             subject="Igen", at=t("2026-11-16T11:00"))
+    first = cases.open_case(
+        ops,
+        topic="question",
+        reporter="anna.berg@polisen.example",
+        subject="Hur?",
+        message="Hur gör man?",
+        at=t("2026-11-16T10:00"),
+    )
+    second = cases.open_case(
+        ops,
+        topic="question",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="Igen",
+        at=t("2026-11-16T11:00"),
+    )
     assert first["number"] == "2026-00001"
     assert second["number"] == "2026-00002"
     assert first["customer"] == "1001"  # matched by the reporter's domain
@@ -28,27 +40,52 @@ def test_open_case_numbers_thread_event_audit(ops):
     assert first["opened_at"] == "2026-11-16T10:00:00+01:00"
     store = ops.store
     case_id = store.one("SELECT id FROM cases WHERE number = ?", (first["number"],))["id"]
-    assert [tuple(r) for r in store.query("SELECT kind, author, body FROM case_entries WHERE case_id = ?", (case_id,))] == [
-        ("message", "anna.berg@polisen.example", "Hur gör man?")
-    ]
+    assert [
+        tuple(r)
+        for r in store.query("SELECT kind, author, body FROM case_entries WHERE case_id = ?", (case_id,))
+    ] == [("message", "anna.berg@polisen.example", "Hur gör man?")]
     assert store.one("SELECT event FROM case_events WHERE case_id = ?", (case_id,))["event"] == "opened"
     assert store.one("SELECT COUNT(*) FROM audit WHERE action = 'case.open'")[0] == 2
 
 
 def test_numbers_restart_per_year_and_are_never_reused(ops):
     seed_customers(ops)
-    a = cases.open_case(ops, topic="question", customer="1001", reporter="x@polisen.example", subject="a",
-                        at=t("2026-12-31T23:30"))
-    b = cases.open_case(ops, topic="question", customer="1001", reporter="x@polisen.example", subject="b",
-                        at=t("2027-01-01T00:30"))
+    a = cases.open_case(
+        ops,
+        topic="question",
+        customer="1001",
+        reporter="x@polisen.example",
+        subject="a",
+        at=t("2026-12-31T23:30"),
+    )
+    b = cases.open_case(
+        ops,
+        topic="question",
+        customer="1001",
+        reporter="x@polisen.example",
+        subject="b",
+        at=t("2027-01-01T00:30"),
+    )
     assert (a["number"], b["number"]) == ("2026-00001", "2027-00001")
     # a failed opening inside an outer transaction rolls back and does not burn a number for good
     with pytest.raises(RuntimeError), ops.store.write():
-        cases.open_case(ops, topic="question", customer="1001", reporter="x@polisen.example", subject="c",
-                        at=t("2026-12-31T23:40"))
+        cases.open_case(
+            ops,
+            topic="question",
+            customer="1001",
+            reporter="x@polisen.example",
+            subject="c",
+            at=t("2026-12-31T23:40"),
+        )
         raise RuntimeError("outer work failed")
-    c = cases.open_case(ops, topic="question", customer="1001", reporter="x@polisen.example", subject="d",
-                        at=t("2026-12-31T23:50"))
+    c = cases.open_case(
+        ops,
+        topic="question",
+        customer="1001",
+        reporter="x@polisen.example",
+        subject="d",
+        at=t("2026-12-31T23:50"),
+    )
     assert c["number"] == "2026-00002"
     assert ops.store.one("SELECT COUNT(*) FROM cases")[0] == 3
 
@@ -56,9 +93,15 @@ def test_numbers_restart_per_year_and_are_never_reused(ops):
 def test_open_case_joins_an_outer_transaction(ops):
     seed_customers(ops)
     with ops.store.write() as st:
-        made = cases.open_case(ops, topic="order", customer="2001", reporter="maria.sund@nordbygg.example",
-                               subject="Order 5 ISSI changes", actor="maria.sund@nordbygg.example",
-                               at=t("2026-11-16T10:00"))
+        made = cases.open_case(
+            ops,
+            topic="order",
+            customer="2001",
+            reporter="maria.sund@nordbygg.example",
+            subject="Order 5 ISSI changes",
+            actor="maria.sund@nordbygg.example",
+            at=t("2026-11-16T10:00"),
+        )
         st.audit("maria.sund@nordbygg.example", "sub.change", f"case:{made['number']}", None, {"n": 5})
     assert ops.store.one("SELECT status FROM cases WHERE number = ?", (made["number"],))["status"] == "open"
 
@@ -67,29 +110,67 @@ def test_routing_account_department_else_area_else_topic(ops):
     seed_customers(ops)
     with ops.store.write() as st:
         st.execute("UPDATE customers SET department = 'local-south' WHERE number = '1002'")
-    own = cases.open_case(ops, topic="fault", customer="1002", reporter="karin.lind@rtj.example", subject="x",
-                          at=t("2026-11-16T10:00"))
+    own = cases.open_case(
+        ops,
+        topic="fault",
+        customer="1002",
+        reporter="karin.lind@rtj.example",
+        subject="x",
+        at=t("2026-11-16T10:00"),
+    )
     assert own["department"] == "local-south"
-    by_topic = cases.open_case(ops, topic="invoice", customer="1001", reporter="anna.berg@polisen.example",
-                               subject="x", at=t("2026-11-16T10:00"))
+    by_topic = cases.open_case(
+        ops,
+        topic="invoice",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="x",
+        at=t("2026-11-16T10:00"),
+    )
     assert by_topic["department"] == "support"
-    by_area = cases.open_case(ops, topic="fault", customer="1001", reporter="anna.berg@polisen.example",
-                              subject="x", area="social-alarm", at=t("2026-11-16T10:00"))
+    by_area = cases.open_case(
+        ops,
+        topic="fault",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="x",
+        area="social-alarm",
+        at=t("2026-11-16T10:00"),
+    )
     assert by_area["department"] == "social-alarm"
-    kam = cases.open_case(ops, topic="fault", customer="2001", reporter="maria.sund@nordbygg.example",
-                          subject="x", at=t("2026-11-16T10:00"))
+    kam = cases.open_case(
+        ops,
+        topic="fault",
+        customer="2001",
+        reporter="maria.sund@nordbygg.example",
+        subject="x",
+        at=t("2026-11-16T10:00"),
+    )
     assert kam["department"] == "kam"
-    new = cases.open_case(ops, topic="fault", reporter="someone@unknown.example", subject="Larm tyst",
-                          area="fire-alarm", facility="Skola 4", occurred_at=t("2026-11-16T09:00"),
-                          at=t("2026-11-16T10:00"))
+    new = cases.open_case(
+        ops,
+        topic="fault",
+        reporter="someone@unknown.example",
+        subject="Larm tyst",
+        area="fire-alarm",
+        facility="Skola 4",
+        occurred_at=t("2026-11-16T09:00"),
+        at=t("2026-11-16T10:00"),
+    )
     assert (new["customer"], new["department"], new["facility"]) == (None, "fire-alarm", "Skola 4")
 
 
 def test_new_customer_needs_area_facility_occurred_at(ops):
     seed_customers(ops)
     with pytest.raises(InvalidInput) as err:
-        cases.open_case(ops, topic="fault", reporter="someone@unknown.example", subject="x", facility="F",
-                        at=t("2026-11-16T10:00"))
+        cases.open_case(
+            ops,
+            topic="fault",
+            reporter="someone@unknown.example",
+            subject="x",
+            facility="F",
+            at=t("2026-11-16T10:00"),
+        )
     assert "--area, --occurred-at" in err.value.message
     assert ops.store.one("SELECT COUNT(*) FROM cases")[0] == 0
 
@@ -107,8 +188,14 @@ def test_new_customer_needs_area_facility_occurred_at(ops):
 )
 def test_bad_input_writes_nothing(ops, kwargs, error, text):
     seed_customers(ops)
-    args = {"topic": "fault", "customer": "1001", "reporter": "anna.berg@polisen.example", "subject": "x",
-            "at": t("2026-11-16T10:00"), **kwargs}
+    args = {
+        "topic": "fault",
+        "customer": "1001",
+        "reporter": "anna.berg@polisen.example",
+        "subject": "x",
+        "at": t("2026-11-16T10:00"),
+        **kwargs,
+    }
     with pytest.raises(error) as err:
         cases.open_case(ops, **args)
     assert text in err.value.message
@@ -118,46 +205,107 @@ def test_bad_input_writes_nothing(ops, kwargs, error, text):
 
 def test_fault_feedback_every_24_hours_monday_to_tuesday(ops):
     seed_customers(ops)
-    made = cases.open_case(ops, topic="fault", customer="1001", reporter="anna.berg@polisen.example",
-                           subject="No service", at=t("2026-11-16T10:00"))  # a Monday
+    made = cases.open_case(
+        ops,
+        topic="fault",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="No service",
+        at=t("2026-11-16T10:00"),
+    )  # a Monday
     assert made["next_callback_at"] == "2026-11-17T10:00:00+01:00"
-    question = cases.open_case(ops, topic="question", customer="1001", reporter="anna.berg@polisen.example",
-                               subject="?", at=t("2026-11-16T10:00"))
+    question = cases.open_case(
+        ops,
+        topic="question",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="?",
+        at=t("2026-11-16T10:00"),
+    )
     assert question["next_callback_at"] is None
 
 
 def test_critical_bronze_fault_friday_1930_due_saturday_0930(ops):
     seed_customers(ops)
-    made = cases.open_case(ops, topic="fault", customer="2002", reporter="lisa.ek@bonan.example",
-                           subject="Växeln nere", critical=True, at=t("2026-11-20T19:30"))
+    made = cases.open_case(
+        ops,
+        topic="fault",
+        customer="2002",
+        reporter="lisa.ek@bonan.example",
+        subject="Växeln nere",
+        critical=True,
+        at=t("2026-11-20T19:30"),
+    )
     assert made["sla_tier"] == "bronze"
     assert made["next_callback_at"] == "2026-11-21T09:30:00+01:00"
-    gold = cases.open_case(ops, topic="fault", customer="2001", reporter="per.falk@nordbygg.example",
-                           subject="Nere", critical=True, at=t("2026-11-20T19:30"))
+    gold = cases.open_case(
+        ops,
+        topic="fault",
+        customer="2001",
+        reporter="per.falk@nordbygg.example",
+        subject="Nere",
+        critical=True,
+        at=t("2026-11-20T19:30"),
+    )
     assert gold["next_callback_at"] == "2026-11-20T21:30:00+01:00"
 
 
 def test_terminal_fault_gives_advice(ops):
     seed_customers(ops)
-    made = cases.open_case(ops, topic="terminal-fault", customer="1001", reporter="anna.berg@polisen.example",
-                           subject="Display broken", at=t("2026-11-16T10:00"))
+    made = cases.open_case(
+        ops,
+        topic="terminal-fault",
+        customer="1001",
+        reporter="anna.berg@polisen.example",
+        subject="Display broken",
+        at=t("2026-11-16T10:00"),
+    )
     assert "equipment supplier" in made["advice"]
 
 
 def test_sla_line_only_telephony_and_only_critical_outside_hours(ops):
     seed_customers(ops)
     with pytest.raises(NotPermitted) as err:
-        cases.open_case(ops, topic="fault", customer="2001", reporter="maria.sund@nordbygg.example",
-                        subject="x", channel="sla", at=t("2026-11-16T10:00"))
+        cases.open_case(
+            ops,
+            topic="fault",
+            customer="2001",
+            reporter="maria.sund@nordbygg.example",
+            subject="x",
+            channel="sla",
+            at=t("2026-11-16T10:00"),
+        )
     assert "telephony" in err.value.message
-    ok = cases.open_case(ops, topic="fault", customer="2001", reporter="per.falk@nordbygg.example",
-                         subject="x", channel="sla", at=t("2026-11-16T10:00"))
+    ok = cases.open_case(
+        ops,
+        topic="fault",
+        customer="2001",
+        reporter="per.falk@nordbygg.example",
+        subject="x",
+        channel="sla",
+        at=t("2026-11-16T10:00"),
+    )
     assert ok["channel"] == "sla"
     with pytest.raises(Conflict) as err:  # Sunday: customer service closed
-        cases.open_case(ops, topic="fault", customer="2001", reporter="per.falk@nordbygg.example",
-                        subject="x", channel="sla", at=t("2026-11-22T10:00"))
+        cases.open_case(
+            ops,
+            topic="fault",
+            customer="2001",
+            reporter="per.falk@nordbygg.example",
+            subject="x",
+            channel="sla",
+            at=t("2026-11-22T10:00"),
+        )
     assert "only critical faults" in err.value.message
-    crit = cases.open_case(ops, topic="fault", customer="2001", reporter="per.falk@nordbygg.example",
-                           subject="x", channel="sla", critical=True, at=t("2026-11-22T10:00"))
+    crit = cases.open_case(
+        ops,
+        topic="fault",
+        customer="2001",
+        reporter="per.falk@nordbygg.example",
+        subject="x",
+        channel="sla",
+        critical=True,
+        at=t("2026-11-22T10:00"),
+    )
     assert crit["critical"] is True
     assert ops.store.one("SELECT COUNT(*) FROM cases")[0] == 2

@@ -132,7 +132,7 @@ def to_html(report: dict[str, Any]) -> str:
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{_e(r[k])}</td>" for k in t.CASE_HEADERS) + "</tr>")
         parts.append("</tbody></table>")
-    note = t._secret_note(report)
+    note = t.secret_note(report)
     if note:
         parts.append(f'<p class="sub">{_e(note)}</p>')
     parts.append("<h2>Penalty</h2>")

@@ -139,7 +139,7 @@ def case_rows(report: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def _secret_note(report: dict[str, Any]) -> str | None:
+def secret_note(report: dict[str, Any]) -> str | None:
     n = report["cases"]["secret_not_listed"]
     if not n:
         return None
@@ -178,7 +178,7 @@ def to_text(report: dict[str, Any]) -> str:
         lines = [[r[c] if c != "subject" else _clip(r[c], 30) for c in cols] for r in cases]
         out += ["", tabulate(lines, headers=[CASE_HEADERS[c] for c in cols], tablefmt="simple",
                              disable_numparse=True)]
-    note = _secret_note(report)
+    note = secret_note(report)
     if note:
         out.append(note)
     out += ["", penalty_text(report), "", generated_line(report)]
@@ -224,7 +224,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         cols = list(CASE_HEADERS)
         out += _md_table([CASE_HEADERS[c] for c in cols], [[r[c] for c in cols] for r in cases])
         out.append("")
-    note = _secret_note(report)
+    note = secret_note(report)
     if note:
         out += [_md(note), ""]
     out += ["## Penalty", "", _md(penalty_text(report)), "", f"_{generated_line(report)}_"]

@@ -78,7 +78,13 @@ def add_entry(st: Store, case_id: int, kind: str, author: str, body: str, at: st
 def add_event(st: Store, case_id: int, at: str, actor: str, event: str, detail: Any = None) -> None:
     st.execute(
         "INSERT INTO case_events (case_id, at, actor, event, detail) VALUES (?, ?, ?, ?, ?)",
-        (case_id, at, actor, event, None if detail is None else json.dumps(detail, ensure_ascii=False, default=str)),
+        (
+            case_id,
+            at,
+            actor,
+            event,
+            None if detail is None else json.dumps(detail, ensure_ascii=False, default=str),
+        ),
     )
 
 
@@ -89,7 +95,9 @@ def add_grant(st: Store, case_id: int, name: str, by: str, at: str) -> None:
     )
 
 
-def add_callback(st: Store, case_id: int, due_at: str | None, made_at: str, made_by: str, note: str | None) -> None:
+def add_callback(
+    st: Store, case_id: int, due_at: str | None, made_at: str, made_by: str, note: str | None
+) -> None:
     st.execute(
         "INSERT INTO case_callbacks (case_id, due_at, made_at, made_by, note) VALUES (?, ?, ?, ?, ?)",
         (case_id, due_at, made_at, made_by, note),
@@ -101,11 +109,15 @@ def case_by_number(store: Store, number: str) -> sqlite3.Row | None:
 
 
 def entries(store: Store, case_id: int) -> list[sqlite3.Row]:
-    return store.query("SELECT kind, author, body, at FROM case_entries WHERE case_id = ? ORDER BY id", (case_id,))
+    return store.query(
+        "SELECT kind, author, body, at FROM case_entries WHERE case_id = ? ORDER BY id", (case_id,)
+    )
 
 
 def events(store: Store, case_id: int) -> list[sqlite3.Row]:
-    return store.query("SELECT at, actor, event, detail FROM case_events WHERE case_id = ? ORDER BY id", (case_id,))
+    return store.query(
+        "SELECT at, actor, event, detail FROM case_events WHERE case_id = ? ORDER BY id", (case_id,)
+    )
 
 
 def grants(store: Store, case_id: int) -> list[sqlite3.Row]:

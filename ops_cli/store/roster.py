@@ -1,10 +1,26 @@
-"""SQL for customers and roster entries."""
+"""SQL for customers, their email domains and roster entries."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ops_cli.store import Store
+
+CUSTOMER_FIELDS = (
+    "name",
+    "department",
+    "kam",
+    "agreement",
+    "binding_until",
+    "sla_tier",
+    "service_level",
+    "fleet",
+    "swap_policy",
+)
+ENTRY_FIELDS = ("name", "phone", "kind", "roles")
+_CHUNK = 500  # keys per IN (...) list: well under every SQLite build's variable limit
 
 
 def roles_of(store: Store, customer: str, email: str) -> list[str]:
@@ -15,3 +31,139 @@ def roles_of(store: Store, customer: str, email: str) -> list[str]:
 
 def customer_row(store: Store, number: str) -> sqlite3.Row | None:
     return store.one("SELECT * FROM customers WHERE number = ?", (number,))
+
+
+# ------------------------------------------------------------------ customers
+def customers(store: Store) -> list[sqlite3.Row]:
+    return store.query("SELECT * FROM customers ORDER BY CAST(number AS INTEGER), number")
+
+
+def existing_numbers(store: Store, numbers: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    keys = list(numbers)
+    for i in range(0, len(keys), _CHUNK):
+        part = keys[i : i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        found.update(r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", part))
+    return found
+
+
+def customers_by_number(store: Store, numbers: Iterable[str]) -> dict[str, sqlite3.Row]:
+    found: dict[str, sqlite3.Row] = {}
+    keys = list(numbers)
+    for i in range(0, len(keys), _CHUNK):
+        part = keys[i : i + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for r in store.query(f"SELECT * FROM customers WHERE number IN ({marks})", part):
+            found[r["number"]] = r
+    return found
+
+
+def all_domains(store: Store) -> dict[str, list[str]]:
+    """customer -> its domains (sorted)."""
+    out: dict[str, list[str]] = {}
+    for r in store.query("SELECT customer, domain FROM customer_domains ORDER BY domain"):
+        out.setdefault(r["customer"], []).append(r["domain"])
+    return out
+
+
+def domains_of(store: Store, number: str) -> list[str]:
+    return [r[0] for r in store.query("SELECT domain FROM customer_domains WHERE customer = ? ORDER BY domain", (number,))]
+
+
+def domain_owner(store: Store, domain: str) -> str | None:
+    row = store.one("SELECT customer FROM customer_domains WHERE domain = ?", (domain,))
+    return row[0] if row else None
+
+
+def customer_for_email(store: Store, email: str) -> str | None:
+    """The customer whose email domain this address is on, if any."""
+    return domain_owner(store, email.rsplit("@", 1)[-1].lower())
+
+
+def insert_customer(store: Store, number: str, fields: dict[str, Any], at: str) -> None:
+    cols = ["number", *fields, "created_at", "updated_at"]
+    store.execute(
+        f"INSERT INTO customers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        (number, *fields.values(), at, at),
+    )
+
+
+def update_customer(store: Store, number: str, fields: dict[str, Any], at: str) -> None:
+    if not fields:
+        return
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    store.execute(f"UPDATE customers SET {sets}, updated_at = ? WHERE number = ?", (*fields.values(), at, number))
+
+
+def set_domains(store: Store, number: str, domains: Sequence[str]) -> None:
+    store.execute("DELETE FROM customer_domains WHERE customer = ?", (number,))
+    store.executemany("INSERT INTO customer_domains (domain, customer) VALUES (?, ?)", [(d, number) for d in domains])
+
+
+# ------------------------------------------------------------------ entries
+def entry(store: Store, customer: str, email: str) -> sqlite3.Row | None:
+    return store.one("SELECT * FROM roster_entries WHERE customer = ? AND email = ?", (customer, email))
+
+
+def entries_of_email(store: Store, email: str) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT * FROM roster_entries WHERE email = ? ORDER BY CAST(customer AS INTEGER), customer", (email,)
+    )
+
+
+def entries(store: Store, customer: str | None = None, role: str | None = None) -> list[sqlite3.Row]:
+    sql = "SELECT * FROM roster_entries"
+    where, params = [], []
+    if customer is not None:
+        where.append("customer = ?")
+        params.append(customer)
+    if role is not None:
+        where.append("(',' || roles || ',') LIKE ?")
+        params.append(f"%,{role},%")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY CAST(customer AS INTEGER), customer, email"
+    return store.query(sql, params)
+
+
+def entries_of_customers(store: Store, numbers: Iterable[str]) -> dict[tuple[str, str], tuple]:
+    """(customer, email) -> (name, phone, kind, roles) for every entry of these customers."""
+    out: dict[tuple[str, str], tuple] = {}
+    keys = list(numbers)
+    conn = store.conn
+    conn.row_factory = None  # plain tuples: this is the hot path of a 100k-row import
+    try:
+        for i in range(0, len(keys), _CHUNK):
+            part = keys[i : i + _CHUNK]
+            marks = ",".join("?" * len(part))
+            for c, e, n, p, k, r in conn.execute(
+                f"SELECT customer, email, name, phone, kind, roles FROM roster_entries WHERE customer IN ({marks})",
+                part,
+            ):
+                out[(c, e)] = (n, p, k, r)
+    finally:
+        conn.row_factory = sqlite3.Row
+    return out
+
+
+def insert_entries(store: Store, rows: Iterable[tuple], at: str) -> None:
+    """rows: (customer, email, name, phone, kind, roles)."""
+    store.executemany(
+        "INSERT INTO roster_entries (customer, email, name, phone, kind, roles, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((*r, at, at) for r in rows),
+    )
+
+
+def update_entries(store: Store, rows: Iterable[tuple], at: str) -> None:
+    """rows: (customer, email, name, phone, kind, roles)."""
+    store.executemany(
+        "UPDATE roster_entries SET name = ?, phone = ?, kind = ?, roles = ?, updated_at = ?"
+        " WHERE customer = ? AND email = ?",
+        ((n, p, k, r, at, c, e) for c, e, n, p, k, r in rows),
+    )
+
+
+def delete_entries(store: Store, keys: Iterable[tuple[str, str]]) -> None:
+    store.executemany("DELETE FROM roster_entries WHERE customer = ? AND email = ?", keys)

@@ -27,13 +27,16 @@ def customer_numbers(store: Store, numbers: Iterable[str]) -> set[str]:
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        found.update(r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", chunk))
+        found.update(
+            r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", chunk)
+        )
     return found
 
 
 def case_row(store: Store, number: str) -> sqlite3.Row | None:
     return store.one(
-        "SELECT c.id, c.number, c.customer, c.status, c.critical, c.sla_tier, c.opened_at, c.next_callback_at,"
+        "SELECT c.id, c.number, c.customer, c.status, c.critical, c.sla_tier, c.opened_at,"
+        " c.next_callback_at,"
         " cu.sla_tier AS customer_tier"
         " FROM cases c LEFT JOIN customers cu ON cu.number = c.customer WHERE c.number = ?",
         (number,),
@@ -42,7 +45,8 @@ def case_row(store: Store, number: str) -> sqlite3.Row | None:
 
 def case_callbacks(store: Store, case_id: int) -> list[sqlite3.Row]:
     return store.query(
-        "SELECT due_at, made_at, made_by FROM case_callbacks WHERE case_id = ? ORDER BY made_at, id", (case_id,)
+        "SELECT due_at, made_at, made_by FROM case_callbacks WHERE case_id = ? ORDER BY made_at, id",
+        (case_id,),
     )
 
 
@@ -50,20 +54,25 @@ def case_callbacks(store: Store, case_id: int) -> list[sqlite3.Row]:
 
 
 def code_row(store: Store, customer: str) -> sqlite3.Row | None:
-    return store.one("SELECT customer, kdf, salt, hash, set_at, set_by FROM sla_codes WHERE customer = ?", (customer,))
+    return store.one(
+        "SELECT customer, kdf, salt, hash, set_at, set_by FROM sla_codes WHERE customer = ?", (customer,)
+    )
 
 
 def put_code(store: Store, customer: str, kdf: str, salt: str, hash_: str, set_at: str, set_by: str) -> None:
     store.execute(
         "INSERT INTO sla_codes (customer, kdf, salt, hash, set_at, set_by) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (customer) DO UPDATE SET kdf = excluded.kdf, salt = excluded.salt, hash = excluded.hash,"
+        " ON CONFLICT (customer) DO UPDATE SET kdf = excluded.kdf, salt = excluded.salt,"
+        " hash = excluded.hash,"
         " set_at = excluded.set_at, set_by = excluded.set_by",
         (customer, kdf, salt, hash_, set_at, set_by),
     )
 
 
 def add_try(store: Store, customer: str, at: str, outcome: str) -> None:
-    store.execute("INSERT INTO sla_code_tries (customer, at, outcome) VALUES (?, ?, ?)", (customer, at, outcome))
+    store.execute(
+        "INSERT INTO sla_code_tries (customer, at, outcome) VALUES (?, ?, ?)", (customer, at, outcome)
+    )
 
 
 def recent_failures(store: Store, customer: str, since: str) -> list[str]:
@@ -82,12 +91,15 @@ def recent_failures(store: Store, customer: str, since: str) -> list[str]:
 # ------------------------------------------------------------------ KPI
 
 
-def kpi_existing(store: Store, customers: Sequence[str]) -> dict[tuple[str, str, str], tuple[int, int, int, int]]:
+def kpi_existing(
+    store: Store, customers: Sequence[str]
+) -> dict[tuple[str, str, str], tuple[int, int, int, int]]:
     """Every stored KPI row of these customers: (customer, zone, period) -> counts."""
     out: dict[tuple[str, str, str], tuple[int, int, int, int]] = {}
     for customer in sorted(set(customers)):
         for r in store.query(
-            "SELECT customer, zone, period, attempts, setups_ok, established, terminated_ok FROM kpi WHERE customer = ?",
+            "SELECT customer, zone, period, attempts, setups_ok, established, terminated_ok"
+            " FROM kpi WHERE customer = ?",
             (customer,),
         ):
             out[(r[0], r[1], r[2])] = (r[3], r[4], r[5], r[6])
@@ -97,9 +109,11 @@ def kpi_existing(store: Store, customers: Sequence[str]) -> dict[tuple[str, str,
 def kpi_upsert(store: Store, rows: Sequence[tuple[Any, ...]], imported_at: str) -> None:
     """Insert or replace rows of (customer, zone, period, attempts, setups_ok, established, terminated_ok)."""
     store.executemany(
-        "INSERT INTO kpi (customer, zone, period, attempts, setups_ok, established, terminated_ok, imported_at)"
+        "INSERT INTO kpi (customer, zone, period, attempts, setups_ok, established, terminated_ok,"
+        " imported_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (customer, zone, period) DO UPDATE SET"
-        " attempts = excluded.attempts, setups_ok = excluded.setups_ok, established = excluded.established,"
+        " attempts = excluded.attempts, setups_ok = excluded.setups_ok,"
+        " established = excluded.established,"
         " terminated_ok = excluded.terminated_ok, imported_at = excluded.imported_at",
         [(*row, imported_at) for row in rows],
     )

@@ -122,6 +122,13 @@ def set_model_target(store: Store, customer: str, model: str, target: int | None
 # ---------------------------------------------------------------- cases
 
 
+def first_open_case(store: Store, customer: str) -> sqlite3.Row | None:
+    return store.one(
+        "SELECT number, opened_at FROM cases WHERE customer = ? AND status <> 'closed' ORDER BY id LIMIT 1",
+        (customer,),
+    )
+
+
 def case_by_number(store: Store, number: str) -> sqlite3.Row | None:
     return store.one("SELECT id, number, customer, status FROM cases WHERE number = ?", (number,))
 
@@ -205,7 +212,7 @@ def month_bounds(month: str) -> tuple[str, str]:
     return f"{year:04d}-{mon:02d}-01", nxt
 
 
-def freight_shipments(store: Store, first_utc: str, next_utc: str, month: str) -> list[sqlite3.Row]:
+def freight_shipments(store: Store, month: str) -> list[sqlite3.Row]:
     """Shipments sent in the month (by ship date) with the customer's name."""
     lo, hi = month_bounds(month)
     return store.query(
