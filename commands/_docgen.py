@@ -38,11 +38,7 @@ def _param_row(param: Any) -> str | None:
         kind = "flag" if getattr(param, "is_flag", False) else "option"
     help_text = (getattr(param, "help", None) or "").replace("\n", " ").replace("|", "\\|")
     default = getattr(param, "default", None)
-    show_default = (
-        default not in (None, False, (), [])
-        and kind != "flag"
-        and not callable(default)
-    )
+    show_default = default not in (None, False, (), []) and kind != "flag" and not callable(default)
     if show_default:
         value = getattr(default, "value", default)
         help_text += f" (default: `{value}`)"

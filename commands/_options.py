@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -44,5 +44,7 @@ AtOpt = Annotated[
         help="Use this moment instead of now (ISO 8601; without an offset it is desk-local time).",
     ),
 ]
-CustomerOpt = Annotated[str | None, typer.Option("--customer", "-c", metavar="NUMBER", help="Customer number.")]
+CustomerOpt = Annotated[
+    str | None, typer.Option("--customer", "-c", metavar="NUMBER", help="Customer number.")
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most this many.")]

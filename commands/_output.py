@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ._options import OutputFormat
 from ops_cli import render
 
+from ._options import OutputFormat
 
 # Set by the root command's --quiet for this invocation.
 _quiet = False

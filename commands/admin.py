@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
+from ops_cli import admin
+from ops_cli import config as config_mod
+from ops_cli.errors import CheckFailed
+
 from ._common import ops as get_ops
 from ._common import state
 from ._options import FormatOpt, LimitOpt, OutputFormat
 from ._output import emit, emit_text, info
-from ops_cli import admin
-from ops_cli import config as config_mod
-from ops_cli.errors import CheckFailed
 
 init_app = typer.Typer(add_completion=False)
 
@@ -21,7 +22,9 @@ init_app = typer.Typer(add_completion=False)
 @init_app.command("init")
 def init(
     ctx: typer.Context,
-    demo: Annotated[bool, typer.Option("--demo", help="Load the demo customers, rosters, cases... (idempotent).")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo customers, rosters, cases... (idempotent).")
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Create the config file (a commented template, only if missing) and the store.
@@ -76,7 +79,7 @@ def config_get(
 def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Dotted key, e.g. cases.stale_days.")],
-    value: Annotated[str, typer.Argument(help="New value (TOML syntax: 5, 0.1, true, \"text\", [\"a\", \"b\"]).")],
+    value: Annotated[str, typer.Argument(help='New value (TOML syntax: 5, 0.1, true, "text", ["a", "b"]).')],
 ) -> None:
     """Set one value in the config file, keeping its comments and layout.
 
@@ -87,8 +90,11 @@ def config_set(
     info(f"{key} = {stored!r} in {path}")
 
 
-db_app = typer.Typer(help="Store administration: backup, integrity check, audit log.", no_args_is_help=True,
-                     add_completion=False)
+db_app = typer.Typer(
+    help="Store administration: backup, integrity check, audit log.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 @db_app.command("path")
@@ -125,4 +131,8 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
 @db_app.command("log")
 def db_log(ctx: typer.Context, limit: LimitOpt = 50, fmt: FormatOpt = OutputFormat.table) -> None:
     """Show the audit log, newest first: who changed what, when, before and after."""
-    emit(get_ops(ctx).store.audit_log(limit or 50), fmt, columns=["id", "at", "actor", "action", "object", "before", "after"])
+    emit(
+        get_ops(ctx).store.audit_log(limit or 50),
+        fmt,
+        columns=["id", "at", "actor", "action", "object", "before", "after"],
+    )

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from ops_cli import __version__
+
 from ._output import set_quiet
 from ._runtime import State, exit_code_for
-from ops_cli import __version__
 
 # name -> (module under commands/, attribute holding the Typer app). Groups are
 # imported only when used, so `ops case list` loads the case module alone.
@@ -79,13 +80,19 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="PATH", help="Store file (else $OPS_DB, else config `db`, else the data folder)."),
+        typer.Option(
+            "--db", metavar="PATH", help="Store file (else $OPS_DB, else config `db`, else the data folder)."
+        ),
     ] = None,
     config: Annotated[
         str | None,
-        typer.Option("--config", metavar="PATH", help="Config file (else $OPS_CONFIG, else the config folder)."),
+        typer.Option(
+            "--config", metavar="PATH", help="Config file (else $OPS_CONFIG, else the config folder)."
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages or progress bars on stderr.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No messages or progress bars on stderr.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,

@@ -36,7 +36,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from ops_cli import clock
+from ops_cli import clock, validators
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.store import cases as sql
 
@@ -49,7 +49,6 @@ MASK = "(classified)"
 CALLBACK_ROLES = ("orderer", "contact")
 SLA_CALLBACK_ROLES = ("telephony",)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER = re.compile(r"^\d{4}-\d{5,}$")
 
 
@@ -200,8 +199,10 @@ def open_case(
                 column="classification",
             )
         )
-    if not _EMAIL.match(reporter):
-        problems.append(Problem(f"reporter {reporter!r} is not an e-mail address", column="reporter"))
+    try:
+        reporter = validators.email(reporter)
+    except ValueError as exc:
+        problems.append(Problem(f"--reporter: {exc}", column="reporter"))
     subject = (subject or "").strip()
     if not subject:
         problems.append(Problem("subject is empty; give a short description", column="subject"))
@@ -242,7 +243,7 @@ def open_case(
             raise InvalidInput(
                 f"a case without a known customer needs {', '.join(missing)}"
                 f" (the reporter {reporter} is not on a customer's domain)",
-                [Problem(f"{m} is required for a new customer", column=m.lstrip("-")) for m in missing],
+                [Problem("required when the customer is not known", column=m) for m in missing],
             )
 
     if channel == "sla":
@@ -793,3 +794,53 @@ def export(ops, path: str, *, include_classified: bool = False, **filters: Any) 
     ]
     write_table(path, out, list(EXPORT_COLUMNS), sheet_title="Cases")
     return {"file": str(path), "cases": len(out), "secret_left_out": left_out}
+
+
+# ------------------------------------------------------------------ demo
+
+DEMO_KEY = "demo.cases"
+
+
+def load_demo(ops, path: str | None = None) -> dict[str, Any]:
+    """Load the demo cases (``fixtures/cases.json``) through :func:`open_case` and the
+    thread functions, in one transaction. Idempotent: skipped when already loaded."""
+    if sql.meta_get(ops.store, DEMO_KEY):
+        return {"cases": 0, "skipped": True}
+    if path is None:
+        from ops_cli.demo import fixture
+
+        path = str(fixture("cases.json"))
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+
+    def when(text: str | None) -> datetime | None:
+        return clock.parse_time(text, ops.tz) if text else None
+
+    steps = {
+        "reply": lambda n, s: reply(ops, n, s["message"], by=s.get("by"), at=when(s["at"])),
+        "message": lambda n, s: customer_message(ops, n, s["message"], by=s.get("by"), at=when(s["at"])),
+        "note": lambda n, s: note(ops, n, s["message"], by=s.get("by"), at=when(s["at"])),
+        "assign": lambda n, s: assign(
+            ops, n, department=s.get("department"), agent=s.get("agent"), by=s.get("by"), at=when(s["at"])
+        ),
+        "close": lambda n, s: close(ops, n, s["resolution"], by=s.get("by"), at=when(s["at"])),
+        "reopen": lambda n, s: reopen(ops, n, by=s.get("by"), at=when(s["at"])),
+        "grant": lambda n, s: grant(ops, n, s["name"], by=s.get("by"), at=when(s["at"])),
+        "callback": lambda n, s: record_callback(
+            ops, n, note_text=s.get("note"), by=s.get("by"), at=when(s["at"])
+        ),
+        "set-callback": lambda n, s: set_callback(ops, n, s["every"], by=s.get("by"), at=when(s["at"])),
+    }
+    opened = 0
+    with ops.store.write() as st:
+        # numbers follow the opening times, as they would have been given
+        for item in sorted(data["cases"], key=lambda c: when(c["open"]["at"])):
+            spec = dict(item["open"])
+            spec["at"] = when(spec.get("at"))
+            spec["occurred_at"] = when(spec.get("occurred_at"))
+            case = open_case(ops, **spec)
+            opened += 1
+            for step in item.get("steps", []):
+                steps[step["do"]](case["number"], step)
+        sql.meta_set(st, DEMO_KEY, str(opened))
+    return {"cases": opened, "skipped": False}

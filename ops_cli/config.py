@@ -175,7 +175,7 @@ OPEN_TABLES: dict[str, dict[str, Any]] = {
 # only Monday to Thursday means Friday is closed).
 HOURS_TABLES = ("desk.hours", "customer_service.hours")
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # ops-cli configuration
 #
 # Every number the desk works by lives here, with the source documents' value
@@ -449,7 +449,7 @@ cutoff = "14:00"
 freight_price = 120.0
 packaging_price = 45.0
 currency = "SEK"
-'''
+"""
 
 
 # ---------------------------------------------------------------- validation
@@ -487,12 +487,12 @@ def _check_value(key: str, value: Any, proto: Any, source: str) -> Any:
 
 def _check_hours(key: str, value: Any, source: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{source}: {key} must be a table of weekday hours such as mon = \"08:00-17:00\"")
+        raise ConfigError(f'{source}: {key} must be a table of weekday hours such as mon = "08:00-17:00"')
     for day, spec in value.items():
         if day not in WEEKDAYS:
             raise ConfigError(f"{source}: unknown key {key}.{day} (weekdays are {', '.join(WEEKDAYS)})")
         if not (isinstance(spec, str) or (isinstance(spec, list) and all(isinstance(s, str) for s in spec))):
-            raise ConfigError(f"{source}: {key}.{day} must be \"HH:MM-HH:MM\" or a list of them")
+            raise ConfigError(f'{source}: {key}.{day} must be "HH:MM-HH:MM" or a list of them')
     from ops_cli.calendar import parse_hours
 
     try:
@@ -555,9 +555,9 @@ def _cross_check(data: dict[str, Any], source: str) -> None:
                 )
     for name, record in departments.items():
         if record["level"] not in ("national", "local"):
-            raise ConfigError(f"{source}: departments.{name}.level must be \"national\" or \"local\"")
+            raise ConfigError(f'{source}: departments.{name}.level must be "national" or "local"')
     if data["calendar"]["country"].upper() != data["calendar"]["country"] or not data["calendar"]["country"]:
-        raise ConfigError(f"{source}: calendar.country must be an upper-case country code such as \"SE\"")
+        raise ConfigError(f'{source}: calendar.country must be an upper-case country code such as "SE"')
     try:
         from zoneinfo import ZoneInfo
 
@@ -574,7 +574,7 @@ def _cross_check(data: dict[str, Any], source: str) -> None:
             if not (0 <= hour < 24 and 0 <= minute < 60):
                 raise ValueError
         except ValueError:
-            raise ConfigError(f"{source}: {key} must be a time \"HH:MM\", not {text!r}") from None
+            raise ConfigError(f'{source}: {key} must be a time "HH:MM", not {text!r}') from None
     if not 0 < data["swap"]["rate"] <= 1:
         raise ConfigError(f"{source}: swap.rate must be a fraction between 0 and 1, such as 0.08")
 

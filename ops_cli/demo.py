@@ -26,4 +26,11 @@ def load_demo(ops: Ops) -> dict[str, Any]:
     """Load every demo data set in dependency order; returns what each step did."""
     results: dict[str, Any] = {}
     # Each group adds its step here, in dependency order.
+    from ops_cli import roster
+
+    results["roster"] = roster.load_demo(ops)
+    results["subscriptions"] = __import__("ops_cli.subscriptions", fromlist=["load_demo"]).load_demo(ops)
+    results["cases"] = __import__("ops_cli.cases", fromlist=["load_demo"]).load_demo(ops)
+    results["kpi"] = __import__("ops_cli.kpi", fromlist=["load_demo"]).load_demo(ops)
+    results["swap"] = __import__("ops_cli.swap", fromlist=["load_demo"]).load_demo(ops)
     return results

@@ -83,10 +83,13 @@ def parse_tei(value: object) -> str:
             hint = ""
             if len(text) < TEI_DIGITS and not isinstance(value, str):
                 hint = " (if the sheet dropped leading zeros, format the column as text)"
-            raise IdentityError(f"TEI {_shown(text)} has {len(text)} digits; a TEI is exactly 15 hex digits{hint}")
+            raise IdentityError(
+                f"TEI {_shown(text)} has {len(text)} digits; a TEI is exactly 15 hex digits{hint}"
+            )
         bad = sorted({c for c in text if c not in "0123456789abcdefABCDEF"})
         raise IdentityError(
-            f"TEI {_shown(text)} is not hexadecimal (found {''.join(bad)!r}); a TEI is exactly 15 hex digits 0-9, A-F"
+            f"TEI {_shown(text)} is not hexadecimal (found {''.join(bad)!r});"
+            " a TEI is exactly 15 hex digits 0-9, A-F"
         )
     return text.upper()
 
@@ -107,7 +110,8 @@ def parse_msisdn(value: object) -> str | None:
     compact = _MSISDN_SEPARATORS.sub("", text)
     if not _MSISDN.fullmatch(compact):
         raise IdentityError(
-            f"MSISDN {_shown(text)} is not a phone number; use digits with an optional leading +, e.g. +46701234567"
+            f"MSISDN {_shown(text)} is not a phone number;"
+            " use digits with an optional leading +, e.g. +46701234567"
         )
     return compact
 

@@ -298,7 +298,8 @@ def validate_rows(ops: Ops, table) -> tuple[list[tuple[Any, ...]], list[Problem]
                     "date",
                 )
             )
-    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    order = ["customer", "zone", "date", *COUNTS]
+    problems.sort(key=lambda p: (p.row or 0, order.index(p.column) if p.column in order else 99))
     return [rec for _, rec in parsed], problems
 
 

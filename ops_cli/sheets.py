@@ -48,7 +48,9 @@ class Column:
 class SheetRow:
     row: int  # the sheet's own row number (header = row 1)
     values: dict[str, str]  # canonical name -> trimmed text ("" when empty)
-    raw: dict[str, object] = field(default_factory=dict)  # canonical name -> cell as read
+    # canonical name -> cell as read (int/float/bool/date/datetime/str, None when empty); for CSV
+    # every cell is text, so raw is values itself ("" when empty)
+    raw: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,7 +188,7 @@ def _xlsx_rows(p: Path, file: str, sheet: str | None):
         raise _fail(file, f"not a spreadsheet (could not read the sheet: {exc})") from None
     col_offset = ws.start[1] if ws.start else 0
     # iter_rows yields from the sheet's first row (row 1); columns start at the first used column.
-    return ((i + 1, list(cells)) for i, cells in enumerate(ws.iter_rows())), col_offset
+    return ((i + 1, list(cells)) for i, cells in enumerate(ws.iter_rows())), col_offset, False
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -228,11 +230,11 @@ def _csv_rows(p: Path, file: str):
         except csv.Error as exc:
             raise _fail(file, f"not a readable CSV file ({exc})", number + 1) from None
 
-    return gen(), 0
+    return gen(), 0, True
 
 
 def _table(file: str, source, columns: Sequence[Column], progress: Callable[[int], None] | None) -> Table:
-    rows_iter, col_offset = source
+    rows_iter, col_offset, text_only = source
     wanted: dict[str, Column] = {}
     for col in columns:
         for name in (col.name, *col.aliases):
@@ -293,7 +295,10 @@ def _table(file: str, source, columns: Sequence[Column], progress: Callable[[int
 
     keys = list(positions.items())
     out: list[SheetRow] = []
+    append = out.append
     done = 0
+    if text_only:
+        return _text_rows(file, rows_iter, keys, header, progress)
     for number, cells in rows_iter:
         done += 1
         if progress and done % _PROGRESS_EVERY == 0:
@@ -304,19 +309,51 @@ def _table(file: str, source, columns: Sequence[Column], progress: Callable[[int
         empty = True
         for name, i in keys:
             value = cells[i] if i < n else None
-            if value == "":
-                value = None
-            text = cell_text(value)
+            if value.__class__ is str:  # the common case (every CSV cell): no conversion needed
+                text = value.strip()
+                if not text:
+                    value = None
+            elif value is None:
+                text = ""
+            else:
+                text = cell_text(value)
             if text:
                 empty = False
                 if len(text) > MAX_CELL:
                     raise _fail(file, f"cell is over 1 MB ({len(text):,} characters)", number, header[i])
             raw[name] = value
             values[name] = text
-        if empty:
-            if not any(cell_text(c) for c in cells):
+        if empty and not any(cell_text(c) for c in cells):
+            continue
+        append(SheetRow(number, values, raw))
+    if progress and done % _PROGRESS_EVERY:
+        progress(done % _PROGRESS_EVERY)
+    return Table(file=file, headers=header, rows=out)
+
+
+def _text_rows(file: str, rows_iter, keys, header, progress) -> Table:
+    """The CSV fast path: every cell is already text, so ``raw`` is ``values`` (text, "" when empty)."""
+    names = [name for name, _ in keys]
+    indices = [i for _, i in keys]
+    width = max(indices) + 1
+    out: list[SheetRow] = []
+    append = out.append
+    done = 0
+    for number, cells in rows_iter:
+        done += 1
+        if progress and done % _PROGRESS_EVERY == 0:
+            progress(_PROGRESS_EVERY)
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        texts = [cells[i].strip() for i in indices]
+        if not any(texts):
+            if not any(c.strip() for c in cells):
                 continue
-        out.append(SheetRow(number, values, raw))
+        elif max(map(len, texts)) > MAX_CELL:
+            j = next(j for j, t in enumerate(texts) if len(t) > MAX_CELL)
+            raise _fail(file, f"cell is over 1 MB ({len(texts[j]):,} characters)", number, header[indices[j]])
+        values = dict(zip(names, texts))
+        append(SheetRow(number, values, values))
     if progress and done % _PROGRESS_EVERY:
         progress(done % _PROGRESS_EVERY)
     return Table(file=file, headers=header, rows=out)

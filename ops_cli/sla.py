@@ -132,74 +132,87 @@ def due(ops: Ops, tier: str, start: str | datetime, count: int = 3) -> list[str]
 def explain(ops: Ops, number: str) -> dict[str, Any]:
     """How a case's next callback time is computed (``sla explain``).
 
-    Reads the case (``sla_tier``, falling back to its customer's tier;
-    ``opened_at``; ``critical``) and the callbacks made. On SLA timers the
-    next callback is due the configured support hours after the previous due
-    time (after the report for the first); the result names the windows used,
-    the days skipped (holidays by name) and the clock changes crossed.
+    A critical fault of an SLA customer carries the tier whose support hours
+    run its timers (``cases.sla_tier``): its next callback is due the
+    configured support hours after the previous due time (after the report for
+    the first; the k-th callback made answers the k-th due time). The result
+    names the windows used, the days skipped (holidays by name) and the clock
+    changes crossed. Other cases (an agreed interval, a topic's feedback
+    interval, closed) are described without SLA timers.
     """
     store = ops.store
-    row = q.case_row(store, number)
+    row = q.case_row(store, number.strip())
     if row is None:
         raise NotFound(f"case {number} not found; see `ops case list`")
     made = q.case_callbacks(store, row["id"])
     opened = clock.from_db(row["opened_at"], ops.tz)
     stored = clock.from_db(row["next_callback_at"], ops.tz)
-    tier = (row["sla_tier"] or "").strip().lower()
-    if tier in ("", "none"):
-        tier = (row["customer_tier"] or "").strip().lower()
+    tier = (row["sla_tier"] or "").strip().lower() or None
     result: dict[str, Any] = {
         "number": row["number"],
         "customer": row["customer"],
         "status": row["status"],
         "critical": bool(row["critical"]),
-        "tier": tier if tier not in ("", "none") else None,
+        "tier": tier,
         "opened_at": opened.isoformat() if opened else None,
         "callbacks_made": len(made),
         "stored_next_callback_at": stored.isoformat() if stored else None,
     }
     reason = None
-    if not row["critical"]:
-        reason = "the case is not a critical fault, so it follows the normal feedback interval"
-    elif result["tier"] is None:
-        reason = "the case has no SLA tier (neither on the case nor on its customer)"
-    elif result["tier"] not in tier_names(ops):
-        reason = f"the case's tier {result['tier']!r} is not configured (tiers: {', '.join(tier_names(ops))})"
-    elif row["status"] == "closed":
+    if row["status"] == "closed":
         reason = "the case is closed: no further callbacks are due"
+    elif row["feedback_hours"]:
+        reason = (
+            f"an interval of {float(row['feedback_hours']):g} hours (real time, from the last callback"
+            " made) was agreed on the case; it replaces the SLA timers"
+        )
+    elif tier is None:
+        why = "is not critical" if not row["critical"] else "is not a fault of a customer with an SLA tier"
+        every = (ops.config["topics"].get(row["topic"]) or {}).get("feedback_hours") or 0
+        rule = (
+            f"topic {row['topic']!r} gets feedback every {every:g} hours (real time)"
+            if every
+            else f"topic {row['topic']!r} has no feedback schedule"
+        )
+        reason = f"the case {why}, so no SLA timers run; {rule}"
+    elif tier not in tier_names(ops):
+        reason = f"the case's tier {tier!r} is not configured (tiers: {', '.join(tier_names(ops))})"
     if reason:
         result.update(sla_timer=False, reason=reason, next_callback_at=result["stored_next_callback_at"])
-        result["lines"] = [f"Case {row['number']}: {reason}."] + (
-            [f"Stored next callback: {stored.isoformat()}."] if stored else []
-        )
+        result["lines"] = [f"Case {row['number']}: {reason}."]
+        if stored and row["status"] != "closed":
+            result["lines"].append(f"Next callback: {_fmt(stored)}.")
         return result
-    hours = ops.hours(f"sla.tiers.{result['tier']}")
-    first, every = _steps(ops)
-    # Walk the due times: the k-th callback made answered the k-th due time.
+    hours = ops.hours(f"sla.tiers.{tier}")
+    first, every_h = _steps(ops)
     previous_due = None
     due_at = hours.add(opened, first)
     for _ in made:
         previous_due = due_at
-        due_at = hours.add(due_at, every)
-    start, duration = (opened, first) if previous_due is None else (previous_due, every)
+        due_at = hours.add(due_at, every_h)
+    start, duration = (opened, first) if previous_due is None else (previous_due, every_h)
     expl = hours.explain_add(start, duration)
+    span = f"{duration.total_seconds() / 3600:g} support hours"
     basis = (
-        f"reported {opened.isoformat()}: first callback "
-        f"{duration.total_seconds() / 3600:g} support hours later"
+        f"reported {_fmt(opened)}; the first callback is due {span} later"
         if previous_due is None
-        else f"{len(made)} callback(s) made; the last was due {previous_due.isoformat()}: "
-        f"next {duration.total_seconds() / 3600:g} support hours after that due time"
+        else f"{len(made)} callback(s) made; callback {len(made)} was due {_fmt(previous_due)}, "
+        f"the next is due {span} after that"
     )
     result.update(
         sla_timer=True,
         next_callback_at=expl.result.isoformat(),
         basis=basis,
         explanation=expl.to_dict(),
-        lines=[f"Case {row['number']} ({result['tier']} support hours): {basis}.", *expl.lines()],
+        lines=[f"Case {row['number']}, {tier} support hours: {basis}.", *expl.lines()],
     )
     if stored and stored != expl.result:
-        result["lines"].append(f"Note: the case stores {stored.isoformat()} as its next callback.")
+        result["lines"].append(f"Note: the case stores {_fmt(stored)} as its next callback.")
     return result
+
+
+def _fmt(moment: datetime) -> str:
+    return moment.strftime("%a %Y-%m-%d %H:%M %Z")
 
 
 # ---------------------------------------------------------------------- eligibility
@@ -371,7 +384,11 @@ def set_code(ops: Ops, customer_number: str, code: str, by: str | None = None) -
             {"code": "set", "kdf": _kdf_name()},
             at=now,
         )
-    return {"customer": number, "code": "replaced" if had else "set", "set_at": now.isoformat()}
+    return {
+        "customer": number,
+        "code": "replaced" if had else "set",
+        "set_at": now.isoformat(timespec="seconds"),
+    }
 
 
 def _locked_until(ops: Ops, customer: str, now: datetime) -> datetime | None:

@@ -42,14 +42,39 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_MODEL = 60
 
 UNIT_COLUMNS = ["serial", "customer", "model", "state", "last_case", "added_at", "updated_at"]
-STOCK_COLUMNS = ["customer", "name", "model", "in_stock", "target", "refill", "customer_target", "below_target"]
+STOCK_COLUMNS = [
+    "customer",
+    "name",
+    "model",
+    "in_stock",
+    "target",
+    "refill",
+    "customer_target",
+    "below_target",
+]
 SHIP_COLUMNS = [
-    "shipment", "customer", "case", "serial", "model", "policy", "registered_at", "ship_date",
-    "delivery_date", "out_of_warranty",
+    "shipment",
+    "customer",
+    "case",
+    "serial",
+    "model",
+    "policy",
+    "registered_at",
+    "ship_date",
+    "delivery_date",
+    "out_of_warranty",
 ]
 FREIGHT_COLUMNS = [
-    "month", "customer", "name", "shipments", "packaging", "freight", "total", "currency",
-    "out_of_warranty", "out_of_warranty_items",
+    "month",
+    "customer",
+    "name",
+    "shipments",
+    "packaging",
+    "freight",
+    "total",
+    "currency",
+    "out_of_warranty",
+    "out_of_warranty_items",
 ]
 REFILL_COLUMNS = ["customer", "name", "model", "in_stock", "target", "order"]
 
@@ -86,7 +111,9 @@ def size(ops: Ops, *, fleet: int | None = None, customer: str | None = None, rat
         fleet = _customer(ops, customer)["fleet"]
     assert fleet is not None
     if fleet < 0:
-        raise InvalidInput(f"--fleet: {fleet} is negative; give the number of phones in the fleet (0 or more)")
+        raise InvalidInput(
+            f"--fleet: {fleet} is negative; give the number of phones in the fleet (0 or more)"
+        )
     result: dict[str, Any] = {"fleet": fleet, "rate": the_rate, "target": target_for(fleet, the_rate)}
     if customer is not None:
         result = {"customer": customer.strip(), **result}
@@ -135,7 +162,7 @@ def _cutoff(ops: Ops) -> time:
 
 
 def _price(ops: Ops, key: str) -> Decimal:
-    return Decimal(str(ops.config["swap"][key]))
+    return Decimal(str(ops.config["swap"][key])).quantize(Decimal("0.01"))
 
 
 def _unit_out(row: Any, tz) -> dict[str, Any]:
@@ -181,7 +208,9 @@ def _check_units(
                     Problem(
                         f"customer {customer} has service level {crow['service_level']}; "
                         "swap stock is kept for prof customers only",
-                        file, row, "customer",
+                        file,
+                        row,
+                        "customer",
                     )
                 )
                 ok = False
@@ -197,7 +226,9 @@ def _check_units(
             problems.append(
                 Problem(
                     f"serial {serial_text!r} is not a serial number or IMEI (4-32 letters, digits or '-')",
-                    file, row, "serial",
+                    file,
+                    row,
+                    "serial",
                 )
             )
             ok = False
@@ -223,7 +254,9 @@ def _check_units(
                 Problem(
                     f"duplicate serial {serial}: already in the store as {old['model']} of customer "
                     f"{old['customer']}",
-                    file, row, "serial",
+                    file,
+                    row,
+                    "serial",
                 )
             )
     if problems:
@@ -233,32 +266,54 @@ def _check_units(
     return new, unchanged
 
 
-def _write_units(
-    ops: Ops, new: list[tuple[str, str, str]], unchanged: list[tuple[str, str, str]], *, by: str | None,
-    dry_run: bool, source: str,
+def _add(
+    ops: Ops,
+    items: Sequence[tuple[int | None, str, str, str]],
+    file: str | None,
+    *,
+    by: str | None,
+    dry_run: bool,
+    source: str,
 ) -> dict[str, Any]:
-    result: dict[str, Any] = {
+    """Validate every item, then (unless ``dry_run``) write the new units in one transaction.
+
+    The check runs inside the write transaction, so two writers cannot both add one serial.
+    """
+    if dry_run:
+        new, unchanged = _check_units(ops, items, file)
+    else:
+        at = ops.now()
+        now = _now_db(at)
+        actor = ops.actor(by)
+        with ops.store.write() as st:
+            new, unchanged = _check_units(ops, items, file)
+            sql.insert_units(st, [(s, c, m, "in_stock", "stock", now, now) for s, c, m in new])
+            for s, c, m in new:
+                st.audit(
+                    actor,
+                    "swap.add",
+                    f"unit:{s}",
+                    None,
+                    {"customer": c, "model": m, "state": "in_stock", "source": source},
+                    at=at,
+                )
+    return {
         "created": len(new),
         "unchanged": len(unchanged),
         "dry_run": dry_run,
         "units": [{"serial": s, "customer": c, "model": m, "change": "created"} for s, c, m in new]
         + [{"serial": s, "customer": c, "model": m, "change": "unchanged"} for s, c, m in unchanged],
     }
-    if dry_run or not new:
-        return result
-    at = ops.now()
-    now = _now_db(at)
-    actor = ops.actor(by)
-    with ops.store.write() as st:
-        sql.insert_units(st, [(s, c, m, "in_stock", "stock", now, now) for s, c, m in new])
-        for s, c, m in new:
-            st.audit(actor, "swap.add", f"unit:{s}", None, {"customer": c, "model": m, "state": "in_stock",
-                                                            "source": source}, at=at)
-    return result
 
 
 def add_units(
-    ops: Ops, customer: str, model: str, serials: Sequence[str], *, by: str | None = None, dry_run: bool = False
+    ops: Ops,
+    customer: str,
+    model: str,
+    serials: Sequence[str],
+    *,
+    by: str | None = None,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     """Add spare units of one model to a prof customer's stock (serials unique store-wide).
 
@@ -271,8 +326,7 @@ def add_units(
     row = _customer(ops, customer)
     _require_prof(row, "swap stock")
     items = [(None, row["number"], model, s) for s in serials]
-    new, unchanged = _check_units(ops, items, None)
-    return _write_units(ops, new, unchanged, by=by, dry_run=dry_run, source="command")
+    return _add(ops, items, None, by=by, dry_run=dry_run, source="command")
 
 
 def unit_columns():
@@ -302,7 +356,11 @@ def add_units_file(
     from ops_cli.sheets import Column, read_table
 
     columns = [
-        Column(c.name, c.aliases, required=not ((c.name == "customer" and customer) or (c.name == "model" and model)))
+        Column(
+            c.name,
+            c.aliases,
+            required=not ((c.name == "customer" and customer) or (c.name == "model" and model)),
+        )
         for c in unit_columns()
     ]
     table = read_table(path, columns)
@@ -318,9 +376,10 @@ def add_units_file(
         for r in table.rows
     ]
     if not items:
-        raise InvalidInput(f"{table.file}: no units in the file", [Problem("no rows below the header", table.file)])
-    new, unchanged = _check_units(ops, items, table.file)
-    return _write_units(ops, new, unchanged, by=by, dry_run=dry_run, source=Path(table.file).name)
+        raise InvalidInput(
+            f"{table.file}: no units in the file", [Problem("no rows below the header", table.file)]
+        )
+    return _add(ops, items, table.file, by=by, dry_run=dry_run, source=Path(table.file).name)
 
 
 def list_units(
@@ -342,8 +401,14 @@ def retire(ops: Ops, serial: str, *, at: datetime | None = None, by: str | None 
         if unit["state"] == "retired":
             raise Conflict(f"unit {serial} is already retired")
         sql.set_unit_state(st, serial, "retired", _now_db(at))
-        st.audit(ops.actor(by), "swap.retire", f"unit:{serial}", {"state": unit["state"]}, {"state": "retired"},
-                 at=at)
+        st.audit(
+            ops.actor(by),
+            "swap.retire",
+            f"unit:{serial}",
+            {"state": unit["state"]},
+            {"state": "retired"},
+            at=at,
+        )
         return _unit_out(sql.unit(st, serial), ops.tz)
 
 
@@ -358,7 +423,7 @@ def _unit(store, serial: str) -> Any:
 
 
 def _spread(total: int, weights: dict[str, int]) -> dict[str, int]:
-    """Split ``total`` over keys in proportion to weights (largest remainder; equal when all weights are 0)."""
+    """Split ``total`` over keys in proportion to weights (largest remainder; equal if all are 0)."""
     if not weights:
         return {}
     if sum(weights.values()) == 0:
@@ -377,7 +442,7 @@ def _customer_stock(ops: Ops, crow: Any, counts: list[Any]) -> list[dict[str, An
     fixed = sql.model_targets(ops.store, crow["number"])
     in_stock = {r["model"]: int(r["in_stock"]) for r in counts}
     owned = {r["model"]: int(r["owned"]) for r in counts}
-    models = sorted(set(in_stock) | set(fixed))
+    models = sorted(set(in_stock) | set(fixed), key=lambda m: (m.casefold(), m))
     free = {m: owned.get(m, 0) for m in models if m not in fixed}
     spread = _spread(max(0, target - sum(fixed.values())), free)
     total_in_stock = sum(in_stock.values())
@@ -400,8 +465,14 @@ def _customer_stock(ops: Ops, crow: Any, counts: list[Any]) -> list[dict[str, An
     if not rows:
         rows.append(
             {
-                "customer": crow["number"], "name": crow["name"], "model": "", "in_stock": 0, "target": target,
-                "refill": target, "customer_target": target, "below_target": below,
+                "customer": crow["number"],
+                "name": crow["name"],
+                "model": "",
+                "in_stock": 0,
+                "target": target,
+                "refill": target,
+                "customer_target": target,
+                "below_target": below,
             }
         )
     return rows
@@ -440,8 +511,14 @@ def set_target(
     with ops.store.write() as st:
         before = sql.model_targets(st, crow["number"]).get(model)
         sql.set_model_target(st, crow["number"], model, target)
-        st.audit(ops.actor(by), "swap.target", f"customer:{crow['number']}",
-                 {"model": model, "target": before}, {"model": model, "target": target}, at=at)
+        st.audit(
+            ops.actor(by),
+            "swap.target",
+            f"customer:{crow['number']}",
+            {"model": model, "target": before},
+            {"model": model, "target": target},
+            at=at,
+        )
     return {"customer": crow["number"], "model": model, "target": target, "previous": before}
 
 
@@ -458,8 +535,12 @@ def refill_request(ops: Ops, customer: str, output: str | Path | None = None) ->
     missing = max(0, target - in_stock)
     lines = [
         {
-            "customer": r["customer"], "name": r["name"], "model": r["model"] or "(a recommended model)",
-            "in_stock": r["in_stock"], "target": r["target"], "order": r["refill"],
+            "customer": r["customer"],
+            "name": r["name"],
+            "model": r["model"] or "(a recommended model)",
+            "in_stock": r["in_stock"],
+            "target": r["target"],
+            "order": r["refill"],
         }
         for r in rows
         if r["refill"] > 0
@@ -474,7 +555,7 @@ def refill_request(ops: Ops, customer: str, output: str | Path | None = None) ->
     else:
         parts = ", ".join(f"{line['order']} x {line['model']}" for line in lines)
         message = (
-            f"Customer {crow['number']} {crow['name']}: your swap stock holds {in_stock} spare phones in stock; "
+            f"Customer {crow['number']} {crow['name']}: your swap stock holds {in_stock} spare phones; "
             f"the agreed target is {target} ({percent:f} % of your fleet of {crow['fleet']}). "
             f"Please order {parts} to refill it. We recommend keeping to few models."
         )
@@ -491,6 +572,7 @@ def refill_request(ops: Ops, customer: str, output: str | Path | None = None) ->
     if output:
         from ops_cli.sheets import write_table
 
+        _check_output(output)
         write_table(output, lines, REFILL_COLUMNS, sheet_title="Refill")
         result["output"] = str(output)
     return result
@@ -587,12 +669,20 @@ def ship(
         sql.set_unit_state(st, unit["serial"], state, now)
         actor = ops.actor(by)
         st.audit(actor, "swap.ship", f"shipment:{sid}", None, values, at=at)
-        st.audit(actor, "swap.ship", f"unit:{unit['serial']}", {"state": "in_stock"},
-                 {"state": state, "case": case_row["number"]}, at=at)
+        st.audit(
+            actor,
+            "swap.ship",
+            f"unit:{unit['serial']}",
+            {"state": "in_stock"},
+            {"state": state, "case": case_row["number"]},
+            at=at,
+        )
         return _shipment_out(ops, sql.shipment(st, sid))
 
 
-def list_shipments(ops: Ops, *, customer: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
+def list_shipments(
+    ops: Ops, *, customer: str | None = None, month: str | None = None
+) -> list[dict[str, Any]]:
     if customer:
         customer = _customer(ops, customer)["number"]
     if month:
@@ -612,8 +702,14 @@ def delivered(ops: Ops, serial: str, *, at: datetime | None = None, by: str | No
         if shipment["delivered_at"]:
             raise Conflict(f"shipment {shipment['id']} of unit {serial} was already recorded as delivered")
         sql.update_shipment(st, shipment["id"], delivered_at=_now_db(at))
-        st.audit(ops.actor(by), "swap.delivered", f"shipment:{shipment['id']}", {"delivered_at": None},
-                 {"delivered_at": _now_db(at)}, at=at)
+        st.audit(
+            ops.actor(by),
+            "swap.delivered",
+            f"shipment:{shipment['id']}",
+            {"delivered_at": None},
+            {"delivered_at": _now_db(at)},
+            at=at,
+        )
         return _shipment_out(ops, sql.shipment(st, shipment["id"]))
 
 
@@ -654,8 +750,12 @@ def return_unit(
         crow = roster_sql.customer_row(st, unit["customer"])
         policy = crow["swap_policy"]
         state = unit["state"]
-        result: dict[str, Any] = {"serial": serial, "customer": unit["customer"], "policy": policy,
-                                  "from": state}
+        result: dict[str, Any] = {
+            "serial": serial,
+            "customer": unit["customer"],
+            "policy": policy,
+            "from": state,
+        }
         if state in ("in_stock", "retired"):
             raise Conflict(f"unit {serial} is {state.replace('_', ' ')}; there is nothing to return")
         if state == "in_repair":
@@ -663,35 +763,54 @@ def return_unit(
                 raise InvalidInput("--broken is for the return of a shipped spare, not of a repaired phone")
             if to == "repair":
                 raise Conflict(f"unit {serial} is already in repair")
+            repair = sql.open_repair_of(st, serial)
+            if repair is not None and repair["shipment_id"] is not None:
+                policy = result["policy"] = sql.shipment(st, repair["shipment_id"])["policy"]
             default = "user" if unit["origin"] == "user" and policy == "loan" else "stock"
             dest = to or default
-            repair = sql.open_repair_of(st, serial)
             if repair is not None:
-                sql.update_repair(st, repair["id"], done_at=now,
-                                  out_of_warranty=1 if (out_of_warranty or repair["out_of_warranty"]) else 0)
+                sql.update_repair(
+                    st,
+                    repair["id"],
+                    done_at=now,
+                    out_of_warranty=1 if (out_of_warranty or repair["out_of_warranty"]) else 0,
+                )
             elif out_of_warranty:
                 raise Conflict(f"unit {serial} has no open repair to mark out of warranty")
             sql.set_unit_state(st, serial, _STATE_OF[dest], now)
-            st.audit(actor, "swap.return", f"unit:{serial}", {"state": state},
-                     {"state": _STATE_OF[dest], "repaired": True}, at=at)
+            st.audit(
+                actor,
+                "swap.return",
+                f"unit:{serial}",
+                {"state": state},
+                {"state": _STATE_OF[dest], "repaired": True},
+                at=at,
+            )
             result.update({"to": dest, "state": _STATE_OF[dest], "repaired": True})
             return result
-        # A shipped spare (on_loan or swapped_out).
+        # A shipped spare (on_loan or swapped_out): the policy it was shipped under decides.
         shipment = sql.open_shipment_of(st, serial)
+        if shipment is not None:
+            policy = result["policy"] = shipment["policy"]
         default = "stock" if policy == "loan" else "user"
         dest = to or default
         broken_serial = _serial(broken) if broken else None
         if dest == "user" and state == "swapped_out" and broken_serial is None and to is None:
             raise InvalidInput(
-                f"customer {unit['customer']} has the exchange policy: the user keeps {serial} and the broken "
+                f"customer {unit['customer']} has the exchange policy: the user keeps {serial} and the "
+                "broken "
                 "phone goes to repair; give its serial with --broken SERIAL (or --to stock if the spare "
                 "itself came back)"
             )
         if dest == "user" and state == "swapped_out" and broken_serial is None:
-            raise Conflict(f"unit {serial} is already with the user; name the broken phone with --broken SERIAL")
+            raise Conflict(
+                f"unit {serial} is already with the user; name the broken phone with --broken SERIAL"
+            )
         if broken_serial is not None:
             if not _SERIAL.match(broken_serial):
-                raise InvalidInput(f"--broken: {broken!r} is not a serial number or IMEI (4-32 letters, digits or '-')")
+                raise InvalidInput(
+                    f"--broken: {broken!r} is not a serial number or IMEI (4-32 letters, digits or '-')"
+                )
             if broken_serial == serial:
                 raise InvalidInput("--broken: the broken phone's serial is the spare's own serial")
             if sql.unit(st, broken_serial) is not None:
@@ -700,7 +819,9 @@ def return_unit(
         sid = shipment["id"] if shipment else None
         if shipment is not None:
             sql.update_shipment(st, sid, returned_at=now)
-            st.audit(actor, "swap.return", f"shipment:{sid}", {"returned_at": None}, {"returned_at": now}, at=at)
+            st.audit(
+                actor, "swap.return", f"shipment:{sid}", {"returned_at": None}, {"returned_at": now}, at=at
+            )
         if dest == "repair":
             sql.insert_repair(st, serial, unit["customer"], sid, now, out_of_warranty)
         st.audit(actor, "swap.return", f"unit:{serial}", {"state": state}, {"state": _STATE_OF[dest]}, at=at)
@@ -709,11 +830,26 @@ def return_unit(
             bmodel = _model(model) or unit["model"]
             sql.insert_units(st, [(broken_serial, unit["customer"], bmodel, "in_repair", "user", now, now)])
             sql.insert_repair(st, broken_serial, unit["customer"], sid, now, out_of_warranty)
-            st.audit(actor, "swap.return", f"unit:{broken_serial}", None,
-                     {"customer": unit["customer"], "model": bmodel, "state": "in_repair", "origin": "user",
-                      "out_of_warranty": out_of_warranty}, at=at)
-            result["broken"] = {"serial": broken_serial, "model": bmodel, "state": "in_repair",
-                                "then": "user" if policy == "loan" else "stock"}
+            st.audit(
+                actor,
+                "swap.return",
+                f"unit:{broken_serial}",
+                None,
+                {
+                    "customer": unit["customer"],
+                    "model": bmodel,
+                    "state": "in_repair",
+                    "origin": "user",
+                    "out_of_warranty": out_of_warranty,
+                },
+                at=at,
+            )
+            result["broken"] = {
+                "serial": broken_serial,
+                "model": bmodel,
+                "state": "in_repair",
+                "then": "user" if policy == "loan" else "stock",
+            }
         return result
 
 
@@ -733,7 +869,9 @@ def repair(
         if state == "in_repair":
             repair_row = sql.open_repair_of(st, serial)
             if not out_of_warranty:
-                raise Conflict(f"unit {serial} is already in repair (add --out-of-warranty to mark the repair)")
+                raise Conflict(
+                    f"unit {serial} is already in repair (add --out-of-warranty to mark the repair)"
+                )
             if repair_row is None:
                 rid = sql.insert_repair(st, serial, unit["customer"], None, now, True)
                 before = None
@@ -741,20 +879,43 @@ def repair(
                 rid = repair_row["id"]
                 before = {"out_of_warranty": bool(repair_row["out_of_warranty"])}
                 sql.update_repair(st, rid, out_of_warranty=1)
-            st.audit(actor, "swap.repair", f"repair:{rid}", before, {"serial": serial, "out_of_warranty": True},
-                     at=at)
-            return {"serial": serial, "customer": unit["customer"], "state": "in_repair", "repair": rid,
-                    "out_of_warranty": True}
+            st.audit(
+                actor,
+                "swap.repair",
+                f"repair:{rid}",
+                before,
+                {"serial": serial, "out_of_warranty": True},
+                at=at,
+            )
+            return {
+                "serial": serial,
+                "customer": unit["customer"],
+                "state": "in_repair",
+                "repair": rid,
+                "out_of_warranty": True,
+            }
         shipment = sql.open_shipment_of(st, serial) if state == "on_loan" else None
         if shipment is not None:
             sql.update_shipment(st, shipment["id"], returned_at=now)
-        rid = sql.insert_repair(st, serial, unit["customer"], shipment["id"] if shipment else None, now,
-                                out_of_warranty)
+        rid = sql.insert_repair(
+            st, serial, unit["customer"], shipment["id"] if shipment else None, now, out_of_warranty
+        )
         sql.set_unit_state(st, serial, "in_repair", now)
-        st.audit(actor, "swap.repair", f"unit:{serial}", {"state": state},
-                 {"state": "in_repair", "repair": rid, "out_of_warranty": out_of_warranty}, at=at)
-        return {"serial": serial, "customer": unit["customer"], "state": "in_repair", "repair": rid,
-                "out_of_warranty": out_of_warranty}
+        st.audit(
+            actor,
+            "swap.repair",
+            f"unit:{serial}",
+            {"state": state},
+            {"state": "in_repair", "repair": rid, "out_of_warranty": out_of_warranty},
+            at=at,
+        )
+        return {
+            "serial": serial,
+            "customer": unit["customer"],
+            "state": "in_repair",
+            "repair": rid,
+            "out_of_warranty": out_of_warranty,
+        }
 
 
 # ---------------------------------------------------------------- freight
@@ -765,6 +926,96 @@ def _month(text: str) -> tuple[int, int]:
     if not m:
         raise InvalidInput(f"--month: {text!r} is not a month; use YYYY-MM, e.g. 2026-10")
     return int(m.group(1)), int(m.group(2))
+
+
+def _check_output(output: str | Path | None) -> None:
+    if output is not None and Path(output).suffix.lower() not in (".csv", ".xlsx"):
+        raise InvalidInput(f"-o: {str(output)!r} is not a .csv or .xlsx file name")
+
+
+def _freight_lines(ops: Ops, month: str, first: datetime, nxt: datetime) -> list[dict[str, Any]]:
+    """One billing line per customer with shipments sent (or out-of-warranty repairs) in the month."""
+    first_utc = first.astimezone(UTC).isoformat(timespec="seconds")
+    next_utc = nxt.astimezone(UTC).isoformat(timespec="seconds")
+    freight_price, packaging_price = _price(ops, "freight_price"), _price(ops, "packaging_price")
+    currency = ops.config["swap"]["currency"]
+    lines: dict[str, dict[str, Any]] = {}
+
+    def line(customer: str, name: str) -> dict[str, Any]:
+        if customer not in lines:
+            lines[customer] = {
+                "month": month,
+                "customer": customer,
+                "name": name,
+                "shipments": 0,
+                "packaging": Decimal("0.00"),
+                "freight": Decimal("0.00"),
+                "total": Decimal("0.00"),
+                "currency": currency,
+                "out_of_warranty": 0,
+                "out_of_warranty_items": [],
+            }
+        return lines[customer]
+
+    for s in sql.freight_shipments(ops.store, month):
+        li = line(s["customer"], s["customer_name"])
+        li["shipments"] += 1
+        li["packaging"] += packaging_price
+        li["freight"] += freight_price
+        li["total"] += packaging_price + freight_price
+        if s["out_of_warranty"]:
+            li["out_of_warranty"] += 1
+            li["out_of_warranty_items"].append(f"{s['serial']} (case {s['case_number']})")
+    for r in sql.freight_repairs(ops.store, first_utc, next_utc):
+        li = line(r["customer"], r["customer_name"])
+        li["out_of_warranty"] += 1
+        li["out_of_warranty_items"].append(f"{r['serial']} (repair)")
+    return [lines[c] for c in sorted(lines)]
+
+
+def _mark_billed(
+    ops: Ops,
+    st: Any,
+    month: str,
+    result: list[dict[str, Any]],
+    billed: list[Any],
+    *,
+    rebill: bool,
+    at: datetime,
+    by: str | None,
+) -> None:
+    if billed and not rebill:
+        when = clock.from_db(billed[0]["billed_at"], ops.tz).date().isoformat()
+        raise Conflict(
+            f"{month} was already billed on {when} by {billed[0]['billed_by']} "
+            f"(customers {', '.join(b['customer'] for b in billed)}); add --rebill to bill it again"
+        )
+    actor = ops.actor(by)
+    now = _now_db(at)
+    marks = [
+        {
+            "month": month,
+            "customer": li["customer"],
+            "shipments": li["shipments"],
+            "packaging": str(li["packaging"]),
+            "freight": str(li["freight"]),
+            "total": str(li["total"]),
+            "currency": li["currency"],
+            "out_of_warranty": li["out_of_warranty"],
+            "billed_at": now,
+            "billed_by": actor,
+        }
+        for li in result
+    ]
+    sql.replace_freight_bills(st, month, marks)
+    st.audit(
+        actor,
+        "swap.rebill" if billed else "swap.freight",
+        f"freight:{month}",
+        [dict(b) for b in billed] or None,
+        marks,
+        at=at,
+    )
 
 
 def freight(
@@ -794,58 +1045,16 @@ def freight(
             f"{month} is not over yet; freight is billed in arrears from {nxt.date().isoformat()} "
             "(preview it with --dry-run)"
         )
-    first_utc = first.astimezone(UTC).isoformat(timespec="seconds")
-    next_utc = nxt.astimezone(UTC).isoformat(timespec="seconds")
-    freight_price, packaging_price = _price(ops, "freight_price"), _price(ops, "packaging_price")
-    currency = ops.config["swap"]["currency"]
-    lines: dict[str, dict[str, Any]] = {}
-
-    def line(customer: str, name: str) -> dict[str, Any]:
-        if customer not in lines:
-            lines[customer] = {
-                "month": month, "customer": customer, "name": name, "shipments": 0,
-                "packaging": Decimal(0), "freight": Decimal(0), "total": Decimal(0), "currency": currency,
-                "out_of_warranty": 0, "out_of_warranty_items": [],
-            }
-        return lines[customer]
-
-    for s in sql.freight_shipments(ops.store, month):
-        li = line(s["customer"], s["customer_name"])
-        li["shipments"] += 1
-        li["packaging"] += packaging_price
-        li["freight"] += freight_price
-        li["total"] += packaging_price + freight_price
-        if s["out_of_warranty"]:
-            li["out_of_warranty"] += 1
-            li["out_of_warranty_items"].append(f"{s['serial']} (case {s['case_number']})")
-    for r in sql.freight_repairs(ops.store, first_utc, next_utc):
-        li = line(r["customer"], r["customer_name"])
-        li["out_of_warranty"] += 1
-        li["out_of_warranty_items"].append(f"{r['serial']} (repair)")
-    result = [lines[c] for c in sorted(lines)]
-    billed = sql.freight_bills(ops.store, month)
-    if not dry_run and result:
-        if billed and not rebill:
-            when = clock.from_db(billed[0]["billed_at"], ops.tz).date().isoformat()
-            raise Conflict(
-                f"{month} was already billed on {when} by {billed[0]['billed_by']} "
-                f"(customers {', '.join(b['customer'] for b in billed)}); add --rebill to bill it again"
-            )
-        actor = ops.actor(by)
-        now = _now_db(at)
-        marks = [
-            {
-                "month": month, "customer": li["customer"], "shipments": li["shipments"],
-                "packaging": str(li["packaging"]), "freight": str(li["freight"]), "total": str(li["total"]),
-                "currency": currency, "out_of_warranty": li["out_of_warranty"], "billed_at": now,
-                "billed_by": actor,
-            }
-            for li in result
-        ]
+    _check_output(output)
+    if dry_run:
+        result = _freight_lines(ops, month, first, nxt)
+        billed = sql.freight_bills(ops.store, month)
+    else:
         with ops.store.write() as st:
-            sql.replace_freight_bills(st, month, marks)
-            st.audit(actor, "swap.rebill" if billed else "swap.freight", f"freight:{month}",
-                     [dict(b) for b in billed] or None, marks, at=at)
+            result = _freight_lines(ops, month, first, nxt)
+            billed = sql.freight_bills(st, month)
+            if result:
+                _mark_billed(ops, st, month, result, billed, rebill=rebill, at=at, by=by)
     for li in result:
         li["billed"] = not dry_run or bool(billed)
     if output:
@@ -866,12 +1075,13 @@ def load_demo(ops: Ops) -> dict[str, Any]:
 
     if roster_sql.customer_row(ops.store, "2001") is None:
         return {"skipped": "customer 2001 is not in the store"}
-    result: dict[str, Any] = {"units": add_units_file(ops, fixture("swap_units.csv"), by="demo")}
+    units = add_units_file(ops, fixture("swap_units.csv"), by="demo")
+    result: dict[str, Any] = {"units": {"created": units["created"], "unchanged": units["unchanged"]}}
     shipped = sql.list_shipments(ops.store, "2001")
     case = sql.first_open_case(ops.store, "2001")
+    result["shipment"] = None
     if not shipped and case is not None:
         at = clock.from_db(case["opened_at"], ops.tz)
-        result["shipment"] = ship(ops, "2001", case["number"], at=at, by="demo")
-    else:
-        result["shipment"] = None
+        done = ship(ops, "2001", case["number"], at=at, by="demo")
+        result["shipment"] = {k: done[k] for k in ("case", "serial", "delivery_date")}
     return result

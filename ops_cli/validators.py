@@ -47,6 +47,7 @@ _EMAIL = re.compile(
 )
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*")
+_NON_DIGITS = re.compile(r"\D+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -91,7 +92,7 @@ def phone(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    digits = sum(ch.isdigit() for ch in text)
+    digits = len(_NON_DIGITS.sub("", text))
     if not _PHONE.fullmatch(text) or digits < 3 or digits > 20:
         raise ValueError(f"{text!r} is not a phone number (digits, spaces, +, -, parentheses)")
     return text

@@ -56,9 +56,8 @@ class Env:
 
     def cli(self, *args: str, input: str | None = None, **extra_env: str) -> Run:
         """The CLI in-process through Typer's CliRunner (fast; same code path)."""
-        from typer.testing import CliRunner
-
         from ops_cli.commands.app import app
+        from typer.testing import CliRunner
 
         runner = CliRunner()
         env = self.environ(**extra_env)
@@ -77,7 +76,9 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         return {}
     conn = sqlite3.connect(db)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
     finally:
         conn.close()

@@ -46,7 +46,7 @@ def test_unwritable_store_path_exit_3(env):
 
 
 def test_bad_config_file_exit_3_names_key_and_file(env):
-    env.config.write_text("[swap]\nrate = \"lots\"\n")
+    env.config.write_text('[swap]\nrate = "lots"\n')
     result = env.run("db", "log")
     assert result.code == 3
     assert result.stderr == f"error: {env.config}: swap.rate must be a number, not 'lots'\n"
@@ -55,7 +55,9 @@ def test_bad_config_file_exit_3_names_key_and_file(env):
 
 def test_config_path_show_get_set(env):
     assert env.run("config", "path").stdout.strip() == str(env.config)
-    assert env.run("--config", str(env.tmp / "x.toml"), "config", "path").stdout.strip() == str(env.tmp / "x.toml")
+    assert env.run("--config", str(env.tmp / "x.toml"), "config", "path").stdout.strip() == str(
+        env.tmp / "x.toml"
+    )
     assert env.run("config", "get", "swap.rate").stdout == "0.08\n"
     assert env.run("config", "get", "sla.tiers.gold", "-f", "json").json()["penalty"] == 10000.0
     shown = env.run("config", "show", "-f", "json").json()
@@ -145,7 +147,10 @@ def test_internal_error_has_no_traceback_unless_debug():
     finally:
         _sys.stderr = old
     assert code == 1
-    assert captured.getvalue() == "error: internal error: Weird: boom; run again with OPS_DEBUG=1 for the traceback\n"
+    assert (
+        captured.getvalue()
+        == "error: internal error: Weird: boom; run again with OPS_DEBUG=1 for the traceback\n"
+    )
 
 
 def test_error_lines_list_every_problem():
@@ -153,6 +158,7 @@ def test_error_lines_list_every_problem():
     import sys as _sys
 
     from ops_cli.commands import _runtime
+
     from ops_cli.errors import InvalidInput, Problem
 
     captured = io.StringIO()
@@ -162,7 +168,10 @@ def test_error_lines_list_every_problem():
         code = _runtime.exit_code_for(
             InvalidInput(
                 "2 rows are invalid; nothing was written",
-                [Problem("not an email", "r.csv", 3, "email"), Problem("unknown role 'boss'", "r.csv", 7, "role")],
+                [
+                    Problem("not an email", "r.csv", 3, "email"),
+                    Problem("unknown role 'boss'", "r.csv", 7, "role"),
+                ],
             )
         )
     finally:

@@ -184,6 +184,7 @@ def test_new_customer_needs_area_facility_occurred_at(ops):
         ({"channel": "fax"}, InvalidInput, "unknown channel 'fax'"),
         ({"area": "moon"}, InvalidInput, "unknown business area 'moon'"),
         ({"customer": "9999"}, NotFound, "no customer 9999"),
+        ({"reporter": "not-an-email"}, InvalidInput, "'not-an-email' is not a valid email address"),
     ],
 )
 def test_bad_input_writes_nothing(ops, kwargs, error, text):

@@ -19,7 +19,12 @@ def test_template_parses_to_exactly_the_defaults():
 def test_defaults_hold_the_seed_numbers():
     d = cfg.DEFAULTS
     assert d["swap"]["rate"] == 0.08 and d["swap"]["cutoff"] == "14:00"
-    assert d["orders"] == {"small_order_max": 10, "small_order_days": 5, "large_order_days": 10, "urgent_max": 3}
+    assert d["orders"] == {
+        "small_order_max": 10,
+        "small_order_days": 5,
+        "large_order_days": 10,
+        "urgent_max": 3,
+    }
     assert d["sla"]["tiers"]["bronze"]["target"] == 97.0
     assert d["sla"]["tiers"]["silver"]["target"] == 98.0
     assert d["sla"]["first_callback_hours"] == 2.0 and d["sla"]["callback_every_hours"] == 4.0
@@ -54,7 +59,7 @@ def test_file_values_override_defaults_and_keep_the_rest(tmp_path: Path):
         ("[swap]\nrat = 0.1\n", "unknown key swap.rat"),
         ('[swap]\nrate = "high"\n', "swap.rate must be a number"),
         ("busy_timeout = true\n", "busy_timeout must be a number"),
-        ('[cases]\nstale_days = 2.5\n', "cases.stale_days must be an integer"),
+        ("[cases]\nstale_days = 2.5\n", "cases.stale_days must be an integer"),
         ('[topics.fault]\ndepartment = "nowhere"\n', "topics.fault.department: unknown department 'nowhere'"),
         ('[topics.fault]\ncolour = "red"\n', "unknown key topics.fault.colour"),
         ('[desk.hours]\nmon = "17:00-08:00"\n', "desk.hours"),
@@ -63,7 +68,7 @@ def test_file_values_override_defaults_and_keep_the_rest(tmp_path: Path):
         ('[swap]\ncutoff = "25:00"\n', "swap.cutoff"),
         ("[swap\n", "not valid TOML"),
         ('[departments.x]\nlevel = "regional"\n', "departments.x.level"),
-        ('[sla.tiers.platinum]\ntarget = 99.0\n', "sla.tiers.platinum.hours is missing"),
+        ("[sla.tiers.platinum]\ntarget = 99.0\n", "sla.tiers.platinum.hours is missing"),
     ],
 )
 def test_bad_config_names_key_and_file(tmp_path: Path, text: str, needle: str):

@@ -48,18 +48,25 @@ def test_safe_cell_never_leaves_a_formula_start_unless_number(text: str):
 def test_json_plain_values():
     tz = ZoneInfo("Europe/Stockholm")
     doc = json.loads(
-        render.to_json({"at": datetime(2026, 1, 2, 3, 4, tzinfo=tz), "d": date(2026, 1, 2), "n": Decimal("32"),
-                        "r": Decimal("0.08")})
+        render.to_json(
+            {
+                "at": datetime(2026, 1, 2, 3, 4, tzinfo=tz),
+                "d": date(2026, 1, 2),
+                "n": Decimal("32"),
+                "r": Decimal("0.08"),
+            }
+        )
     )
     assert doc == {"at": "2026-01-02T03:04:00+01:00", "d": "2026-01-02", "n": 32, "r": 0.08}
 
 
 def test_csv_escapes_and_round_trips():
-    rows = [{"name": "=HYPERLINK(\"x\")", "phone": "+46701234567", "roles": ["orderer", "contact"], "ok": True}]
+    rows = [{"name": '=HYPERLINK("x")', "phone": "+46701234567", "roles": ["orderer", "contact"], "ok": True}]
     text = render.to_csv(rows)
     parsed = list(csv.DictReader(io.StringIO(text)))
-    assert parsed == [{"name": "'=HYPERLINK(\"x\")", "phone": "+46701234567", "roles": "orderer, contact",
-                       "ok": "yes"}]
+    assert parsed == [
+        {"name": '\'=HYPERLINK("x")', "phone": "+46701234567", "roles": "orderer, contact", "ok": "yes"}
+    ]
 
 
 def test_markdown_escapes_pipes():

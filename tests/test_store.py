@@ -41,7 +41,11 @@ def test_migrations_are_numbered_and_run_once(tmp_path: Path):
 
 
 def test_statement_splitter_keeps_trigger_bodies_whole():
-    script = "CREATE TABLE t (a);\nCREATE TRIGGER x BEFORE DELETE ON t\nBEGIN\n SELECT 1;\n SELECT 2;\nEND;\n-- done\n"
+    script = (
+        "CREATE TABLE t (a);\n"
+        "CREATE TRIGGER x BEFORE DELETE ON t\nBEGIN\n SELECT 1;\n SELECT 2;\nEND;\n"
+        "-- done\n"
+    )
     parts = list(_statements(script))
     assert len(parts) == 2 and parts[1].startswith("CREATE TRIGGER") and parts[1].endswith("END;")
 
@@ -58,7 +62,9 @@ def test_audit_is_append_only(tmp_path: Path):
             with store.write():
                 store.execute("DELETE FROM audit")
         log = store.audit_log()
-        assert [(r["actor"], r["action"], r["after"]) for r in log] == [("anna@x.example", "test.add", {"a": 1})]
+        assert [(r["actor"], r["action"], r["after"]) for r in log] == [
+            ("anna@x.example", "test.add", {"a": 1})
+        ]
     finally:
         store.close()
 

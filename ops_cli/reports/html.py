@@ -13,7 +13,8 @@ from . import chart
 from . import text as t
 
 CSS = """
-:root { --ink: #1d2430; --muted: #5b6472; --line: #d5d9e0; --pass: #1e7b34; --fail: #b3261e; --band: #f4f6f9; }
+:root { --ink: #1d2430; --muted: #5b6472; --line: #d5d9e0; --pass: #1e7b34; --fail: #b3261e;
+        --band: #f4f6f9; }
 * { box-sizing: border-box; }
 body { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; color: var(--ink); margin: 0;
        background: #fff; font-size: 14px; line-height: 1.4; }
@@ -23,7 +24,8 @@ h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 26px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .sub { color: var(--muted); margin: 0; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 14px 0 4px; }
-.card { flex: 1 1 160px; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: var(--band); }
+.card { flex: 1 1 160px; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
+        background: var(--band); }
 .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .v { font-size: 20px; font-weight: bold; margin-top: 2px; }
 .card.bad .v { color: var(--fail); } .card.good .v { color: var(--pass); }
@@ -34,11 +36,13 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; background: var(--band); border-bottom: 2px solid var(--ink); }
 .pass { color: var(--pass); font-weight: 600; } .fail { color: var(--fail); font-weight: 700; }
 .nodata { color: var(--muted); font-style: italic; }
+table.facts { width: auto; min-width: 55%; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
 .charts figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 6px; }
 .note { border-left: 4px solid #e0a800; background: #fff8e1; padding: 8px 12px; }
 .penalty { font-size: 15px; }
-footer { margin-top: 28px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 6px; }
+footer { margin-top: 28px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
+         padding-top: 6px; }
 @page { size: A4 portrait; margin: 14mm 12mm 16mm; }
 @media print {
   body { font-size: 11px; }
@@ -71,11 +75,21 @@ def _cards(report: dict[str, Any]) -> str:
         ("Fault cases", f"{c['count']} ({c['critical']} critical)", ""),
     ]
     if report["guaranteed"]:
-        items.append(("Penalty", t.money(report["penalty"], report["currency"]), "bad" if report["penalty"] else "good"))
-    return '<div class="cards">' + "".join(
-        f'<div class="card {cls}"><div class="k">{_e(k)}</div><div class="v">{_e(v)}</div></div>'
-        for k, v, cls in items
-    ) + "</div>"
+        items.append(
+            (
+                "Penalty",
+                t.money(report["penalty"], report["currency"]),
+                "bad" if report["penalty"] else "good",
+            )
+        )
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card {cls}"><div class="k">{_e(k)}</div><div class="v">{_e(v)}</div></div>'
+            for k, v, cls in items
+        )
+        + "</div>"
+    )
 
 
 def to_html(report: dict[str, Any]) -> str:
@@ -114,21 +128,27 @@ def to_html(report: dict[str, Any]) -> str:
                 f'<td class="n">{_e(r["ctsr"])}</td>{_result_cell(r["result"])}</tr>'
             )
         parts.append("</tbody></table>")
+        parts.append(f'<p class="sub">{_e(t.RATES_NOTE)}</p>')
         parts.append("<h2>Monthly CSSR and CTSR against the target</h2>")
         parts.append('<div class="charts">')
         for zone in report["zones"]:
-            parts.append("<figure>" + chart.zone_chart(zone, report["months"], report["target"]) + "</figure>")
+            parts.append(
+                "<figure>" + chart.zone_chart(zone, report["months"], report["target"]) + "</figure>"
+            )
         parts.append("</div>")
     parts.append("<h2>Fault cases opened in the quarter</h2>")
-    parts.append("<table><tbody>")
+    parts.append('<table class="facts"><tbody>')
     for k, v in t.case_facts(report):
         parts.append(f'<tr><td>{_e(k)}</td><td class="n">{_e(v)}</td></tr>')
     parts.append("</tbody></table>")
     parts.append(f'<p class="sub">Repair times in {_e(report["cases"]["hours"])}.</p>')
     rows = t.case_rows(report)
     if rows:
-        parts.append("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.CASE_HEADERS.values())
-                     + "</tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{_e(h)}</th>" for h in t.CASE_HEADERS.values())
+            + "</tr></thead><tbody>"
+        )
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{_e(r[k])}</td>" for k in t.CASE_HEADERS) + "</tr>")
         parts.append("</tbody></table>")

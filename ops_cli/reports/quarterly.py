@@ -18,7 +18,10 @@ from typing import Any
 from ops_cli import clock
 from ops_cli.context import Ops
 from ops_cli.errors import Conflict, InvalidInput, NotFound
+from ops_cli.kpi import rates, summarize
 from ops_cli.store import reports as sql
+
+from .period import median
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 COUNTS = ("attempts", "setups_ok", "established", "terminated_ok")
@@ -38,11 +41,6 @@ def quarter_months(year: int, q: int) -> list[str]:
     return [f"{year:04d}-{m:02d}" for m in range(first, first + 3)]
 
 
-def _month_after(month: str) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
-
-
 def shown(value: float | None) -> float | None:
     """A percentage cut (not rounded) to two decimals, so a shown 98.00 never hides 97.996."""
     if value is None:
@@ -51,8 +49,6 @@ def shown(value: float | None) -> float | None:
 
 
 def _rated(sums: dict[str, Any], target: float) -> dict[str, Any]:
-    from ops_cli.kpi import rates
-
     r = rates(sums["attempts"], sums["setups_ok"], sums["established"], sums["terminated_ok"])
     cssr, ctsr = r["cssr"], r["ctsr"]
     # A rate without calls (denominator 0) has nothing to miss.
@@ -68,14 +64,6 @@ def _percentile(values: list[float], p: float) -> float | None:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
 def _pct(part: int, whole: int) -> float | None:
     return shown(100.0 * part / whole) if whole else None
 
@@ -84,11 +72,19 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def tier_of(ops: Ops, number: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """The customer row, its tier name and the tier's config; refuses a customer without a tier."""
+def known_customer(ops: Ops, number: str) -> dict[str, Any]:
+    """The customer row (number, name, sla_tier); NotFound (exit 4) when there is none."""
+    number = str(number).strip()
     found = sql.customer(ops.store, number)
     if found is None:
         raise NotFound(f"customer {number} not found; list customers with `ops roster customer list`")
+    return found
+
+
+def tier_of(ops: Ops, number: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """The customer row, its tier name and the tier's config; refuses a customer without a tier."""
+    found = known_customer(ops, number)
+    number = found["number"]
     tier = found["sla_tier"] or "none"
     tiers = ops.config["sla"]["tiers"]
     if tier == "none":
@@ -162,7 +158,7 @@ def _case_figures(
         "callbacks_on_time": on_time_all,
         "first_callback_on_time_pct": _pct(first_on_time, len(by_case)),
         "all_callbacks_on_time_pct": _pct(on_time_all, len(callbacks)),
-        "repair_hours_median": _hours(_median(repairs)),
+        "repair_hours_median": _hours(median(repairs)),
         "repair_hours_p90": _hours(_percentile(repairs, 90)),
         "hours": f"support hours of tier {tier}",
         "secret_not_listed": hidden,
@@ -178,47 +174,49 @@ def quarterly(ops: Ops, customer: str, quarter: str, include_classified: bool = 
     target = float(conf["target"])
     months = quarter_months(year, q)
 
-    sums = sql.kpi_sums(ops.store, number, months[0], _month_after(months[-1]))
-    zones: dict[str, list[dict[str, Any]]] = {}
-    for row in sums:
-        zones.setdefault(row["zone"], []).append(row)
+    start_day = date(year, 3 * (q - 1) + 1, 1)
+    end_day = date(year + (q == 4), (3 * q) % 12 + 1, 1)
+    last_day = date.fromordinal(end_day.toordinal() - 1)
     zone_out = []
-    for zone, rows in zones.items():
-        total = {k: sum(r[k] for r in rows) for k in COUNTS}
+    all_sums = dict.fromkeys(COUNTS, 0)
+    zone_months: list[dict[str, Any]] = []
+    for row in summarize(ops, number, start_day, last_day):
+        if row["month"] is not None:
+            zone_months.append({"month": row["month"], **_rated(row, target)})
+            continue
+        for k in COUNTS:
+            all_sums[k] += row[k]
         zone_out.append(
             {
-                "zone": zone,
-                **_rated(total, target),
-                "months": [{"month": r["month"], **_rated(r, target)} for r in rows],
-                "months_without_data": [m for m in months if m not in {r["month"] for r in rows}],
+                "zone": row["zone"],
+                **_rated(row, target),
+                "months": zone_months,
+                "months_without_data": [m for m in months if m not in {r["month"] for r in zone_months}],
             }
         )
-    all_sums = {k: sum(r[k] for r in sums) for k in COUNTS}
+        zone_months = []
     missed = [z["zone"] for z in zone_out if not z["pass"]]
     per_zone = float(conf["penalty"]) if conf["guaranteed"] else 0.0
 
-    tz = ops.tz
-    start_day = date(year, 3 * (q - 1) + 1, 1)
-    end_day = date(year + (q == 4), (3 * q) % 12 + 1, 1)
-    start = datetime.combine(start_day, time(0), tz)
-    end = datetime.combine(end_day, time(0), tz)
+    start = datetime.combine(start_day, time(0), ops.tz)
+    end = datetime.combine(end_day, time(0), ops.tz)
     cases = _case_figures(ops, number, tier, start, end, include_classified)
 
-    note = None if sums else f"no KPI rows for customer {number} in {year}Q{q}"
+    note = None if zone_out else f"no KPI rows for customer {number} in {year}Q{q}"
     return {
         "customer": number,
         "customer_name": found["name"],
         "quarter": f"{year}Q{q}",
         "from": start_day.isoformat(),
-        "to": date.fromordinal(end_day.toordinal() - 1).isoformat(),
+        "to": last_day.isoformat(),
         "months": months,
         "tier": tier,
         "target": target,
         "guaranteed": bool(conf["guaranteed"]),
-        "has_kpi_data": bool(sums),
+        "has_kpi_data": bool(zone_out),
         "note": note,
         "zones": zone_out,
-        "all_zones": _rated(all_sums, target) if sums else None,
+        "all_zones": _rated(all_sums, target) if zone_out else None,
         "zones_missed": missed,
         "cases": cases,
         "penalty_per_zone": per_zone,

@@ -12,6 +12,7 @@ from typing import Any
 from ops_cli import render
 
 RESULT = {True: "pass", False: "FAIL"}
+RATES_NOTE = "Rates are ratios of the summed raw counts (never means of percentages)."
 
 
 def pct(value: float | None) -> str:
@@ -46,8 +47,7 @@ def title(report: dict[str, Any]) -> str:
 def subtitle(report: dict[str, Any]) -> str:
     kind = "guaranteed" if report["guaranteed"] else "target"
     return (
-        f"{period_text(report)} · tier {report['tier']} · {kind} {report['target']:.2f} % "
-        "for CSSR and CTSR (ratio of sums of the raw counts)"
+        f"{period_text(report)} · tier {report['tier']} · {kind} {report['target']:.2f} % for CSSR and CTSR"
     )
 
 
@@ -84,8 +84,14 @@ def kpi_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-KPI_HEADERS = {"zone": "Zone", "period": "Period", "attempts": "Attempts", "cssr": "CSSR %",
-               "ctsr": "CTSR %", "result": "Result"}
+KPI_HEADERS = {
+    "zone": "Zone",
+    "period": "Period",
+    "attempts": "Attempts",
+    "cssr": "CSSR %",
+    "ctsr": "CTSR %",
+    "result": "Result",
+}
 
 
 def case_facts(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -93,8 +99,11 @@ def case_facts(report: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("Fault cases", f"{c['count']} ({c['critical']} critical, {c['closed']} closed, {c['open']} open)"),
         ("First callback on time", _pct_of(c["first_callback_on_time_pct"])),
-        ("All callbacks on time", _pct_of(c["all_callbacks_on_time_pct"])
-         + (f" ({c['callbacks_on_time']} of {c['callbacks']})" if c["callbacks"] else "")),
+        (
+            "All callbacks on time",
+            _pct_of(c["all_callbacks_on_time_pct"])
+            + (f" ({c['callbacks_on_time']} of {c['callbacks']})" if c["callbacks"] else ""),
+        ),
         ("Repair time, median", hours(c["repair_hours_median"])),
         ("Repair time, 90th percentile", hours(c["repair_hours_p90"])),
     ]
@@ -120,8 +129,15 @@ def penalty_text(report: dict[str, Any]) -> str:
     )
 
 
-CASE_HEADERS = {"number": "Case", "opened": "Opened", "crit": "Crit", "status": "Status",
-                "repair": "Repair", "callbacks": "Callbacks", "subject": "Subject"}
+CASE_HEADERS = {
+    "number": "Case",
+    "opened": "Opened",
+    "crit": "Crit",
+    "status": "Status",
+    "repair": "Repair",
+    "callbacks": "Callbacks",
+    "subject": "Subject",
+}
 
 
 def case_rows(report: dict[str, Any]) -> list[dict[str, str]]:
@@ -143,7 +159,8 @@ def secret_note(report: dict[str, Any]) -> str | None:
     n = report["cases"]["secret_not_listed"]
     if not n:
         return None
-    return f"{n} secret case{'s' if n > 1 else ''} counted above but not listed (--include-classified lists them)."
+    cases = "case" if n == 1 else "cases"
+    return f"{n} secret {cases} counted above but not listed (--include-classified lists them)."
 
 
 def generated_line(report: dict[str, Any]) -> str:
@@ -167,7 +184,7 @@ def to_text(report: dict[str, Any]) -> str:
             colalign=("left", "left", "right", "right", "right", "left"),
             disable_numparse=True,
         )
-        out += [table, ""]
+        out += [table, RATES_NOTE, ""]
     out.append("Fault cases opened in the quarter")
     width = max(len(k) for k, _ in case_facts(report))
     out += [f"  {k.ljust(width)}  {v}" for k, v in case_facts(report)]
@@ -176,8 +193,12 @@ def to_text(report: dict[str, Any]) -> str:
     if cases:
         cols = ["number", "opened", "crit", "repair", "subject"]
         lines = [[r[c] if c != "subject" else _clip(r[c], 30) for c in cols] for r in cases]
-        out += ["", tabulate(lines, headers=[CASE_HEADERS[c] for c in cols], tablefmt="simple",
-                             disable_numparse=True)]
+        out += [
+            "",
+            tabulate(
+                lines, headers=[CASE_HEADERS[c] for c in cols], tablefmt="simple", disable_numparse=True
+            ),
+        ]
     note = secret_note(report)
     if note:
         out.append(note)
@@ -195,8 +216,10 @@ def _md(text: Any) -> str:
 
 def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
     right = right or set()
-    lines = ["| " + " | ".join(_md(h) for h in headers) + " |",
-             "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
+    lines = [
+        "| " + " | ".join(_md(h) for h in headers) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|",
+    ]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     return lines
 
@@ -215,7 +238,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             rows.append(line)
         out += ["## KPI per zone and month", ""]
         out += _md_table([KPI_HEADERS[c] for c in cols], rows, right={2, 3, 4})
-        out.append("")
+        out += ["", RATES_NOTE, ""]
     out += ["## Fault cases opened in the quarter", ""]
     out += _md_table(["Figure", "Value"], [[k, v] for k, v in case_facts(report)], right={1})
     out += ["", f"Repair times in {report['cases']['hours']}.", ""]
@@ -231,14 +254,31 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-CSV_COLUMNS = ["customer", "quarter", "tier", "target", "zone", "period", "attempts", "setups_ok",
-               "established", "terminated_ok", "cssr", "ctsr", "pass"]
+CSV_COLUMNS = [
+    "customer",
+    "quarter",
+    "tier",
+    "target",
+    "zone",
+    "period",
+    "attempts",
+    "setups_ok",
+    "established",
+    "terminated_ok",
+    "cssr",
+    "ctsr",
+    "pass",
+]
 
 
 def csv_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per zone and month plus one per zone for the whole quarter (period = the quarter)."""
-    base = {"customer": report["customer"], "quarter": report["quarter"], "tier": report["tier"],
-            "target": report["target"]}
+    base = {
+        "customer": report["customer"],
+        "quarter": report["quarter"],
+        "tier": report["tier"],
+        "target": report["target"],
+    }
     rows = []
     for zone in report["zones"]:
         for m in zone["months"]:

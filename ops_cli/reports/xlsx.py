@@ -51,8 +51,17 @@ class _Writer:
         self.Font, self.Fill, self.Alignment = Font, PatternFill, Alignment
 
     # ------------------------------------------------------------ cells
-    def put(self, ws, row: int, col: int, value: Any, fmt: str | None = None, bold: bool = False,
-            colour: str | None = None, size: float | None = None):
+    def put(
+        self,
+        ws,
+        row: int,
+        col: int,
+        value: Any,
+        fmt: str | None = None,
+        bold: bool = False,
+        colour: str | None = None,
+        size: float | None = None,
+    ):
         from openpyxl.cell.cell import TYPE_STRING
 
         cell = ws.cell(row=row, column=col)
@@ -67,16 +76,19 @@ class _Writer:
             cell.font = self.Font(bold=bold, color=colour, size=size)
         return cell
 
-    def header(self, ws, row: int, headers: list[str], right_from: int = 99) -> None:
+    def header(self, ws, row: int, headers: list[str], right: range = range(0)) -> None:
         for i, h in enumerate(headers, start=1):
             cell = self.put(ws, row, i, h)
             cell.font = self.Font(bold=True, color="FFFFFF")
             cell.fill = self.Fill("solid", fgColor=HEAD_FILL)
-            cell.alignment = self.Alignment(horizontal="right" if i >= right_from else "left", vertical="center")
+            cell.alignment = self.Alignment(
+                horizontal="right" if i in right else "left", vertical="center", indent=0 if i in right else 1
+            )
 
     def result(self, ws, row: int, col: int, passed: bool, total: bool = False) -> None:
         text = t.RESULT[passed].upper() if total else t.RESULT[passed]
-        self.put(ws, row, col, text, bold=True, colour=PASS_FONT if passed else FAIL_FONT)
+        cell = self.put(ws, row, col, text, bold=True, colour=PASS_FONT if passed else FAIL_FONT)
+        cell.alignment = self.Alignment(horizontal="left", indent=1)
 
     def page_setup(self, ws, header_row: int) -> None:
         ws.page_setup.orientation = "landscape"
@@ -97,8 +109,17 @@ class _Writer:
         self.put(ws, 2, 1, t.subtitle(self.report), colour="5B6472")
 
     # ------------------------------------------------------------ sheets
-    KPI_HEAD = ["Zone", "Attempts", "Setups OK", "Established", "Terminated OK", "CSSR %", "CTSR %",
-                "Target %", "Result"]
+    KPI_HEAD = [
+        "Zone",
+        "Attempts",
+        "Setups OK",
+        "Established",
+        "Terminated OK",
+        "CSSR %",
+        "CTSR %",
+        "Target %",
+        "Result",
+    ]
 
     def kpi_line(self, ws, row: int, label: str, item: dict[str, Any], total: bool = False) -> None:
         self.put(ws, row, 1, label, bold=total)
@@ -120,7 +141,7 @@ class _Writer:
         ws.title = "Summary"
         self.titles(ws, t.title(r))
         head = 4
-        self.header(ws, head, self.KPI_HEAD, right_from=2)
+        self.header(ws, head, self.KPI_HEAD, right=range(2, 9))
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
         row = head + 1
         first = row
@@ -135,6 +156,24 @@ class _Writer:
             self.kpi_line(ws, row, "All zones", r["all_zones"], total=True)
             row += 1
         row += 1
+        if r["zones"]:
+            bars = BarChart()
+            bars.type = "col"
+            _title(bars, "CSSR and CTSR per zone over the quarter, against the target")
+            values = [v for z in r["zones"] for v in (z["cssr"], z["ctsr"]) if v is not None]
+            _y_axis(bars, values, r["target"])
+            bars.add_data(
+                Reference(ws, min_col=6, max_col=7, min_row=head, max_row=last), titles_from_data=True
+            )
+            bars.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+            target = LineChart()
+            target.add_data(Reference(ws, min_col=8, min_row=head, max_row=last), titles_from_data=True)
+            target.series[0].graphicalProperties.line.solidFill = FAIL_FONT
+            target.series[0].graphicalProperties.line.dashStyle = "dash"
+            bars += target
+            bars.height, bars.width = 7.5, 16
+            ws.add_chart(bars, f"A{row}")
+            row += 16
         self.put(ws, row, 1, "Fault cases opened in the quarter", bold=True, size=12)
         row += 1
         for k, v in t.case_facts(r):
@@ -144,43 +183,17 @@ class _Writer:
         self.put(ws, row, 1, f"Repair times in {r['cases']['hours']}.", colour="5B6472")
         row += 2
         self.put(ws, row, 1, t.penalty_text(r), bold=True)
-        row += 2
-        cases = t.case_rows(r)
-        if cases:
-            self.put(ws, row, 1, "Cases", bold=True, size=12)
+        row += 1
+        if t.case_rows(r):
+            self.put(ws, row, 1, "The cases are listed on the sheet Cases.", colour="5B6472")
             row += 1
-            self.header(ws, row, list(t.CASE_HEADERS.values()))
-            row += 1
-            for c in cases:
-                for col, key in enumerate(t.CASE_HEADERS, start=1):
-                    self.put(ws, row, col, c[key])
-                row += 1
         note = t.secret_note(r)
         if note:
             self.put(ws, row, 1, note, colour="5B6472")
             row += 1
         row += 1
         self.put(ws, row, 1, t.generated_line(r), colour="5B6472")
-
-        if r["zones"]:
-            bars = BarChart()
-            bars.type = "col"
-            bars.title = "CSSR and CTSR per zone, whole quarter"
-            bars.y_axis.title = "%"
-            bars.y_axis.number_format = PCT
-            values = [v for z in r["zones"] for v in (z["cssr"], z["ctsr"]) if v is not None]
-            bars.y_axis.scaling.min = _axis_min(values, r["target"])
-            bars.y_axis.scaling.max = 100
-            bars.add_data(Reference(ws, min_col=6, max_col=7, min_row=head, max_row=last), titles_from_data=True)
-            bars.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-            target = LineChart()
-            target.add_data(Reference(ws, min_col=8, min_row=head, max_row=last), titles_from_data=True)
-            target.series[0].graphicalProperties.line.solidFill = FAIL_FONT
-            target.series[0].graphicalProperties.line.dashStyle = "dash"
-            bars += target
-            bars.height, bars.width = 7.5, 16
-            ws.add_chart(bars, f"K{head}")
-        _widths(ws, [24, 12, 12, 12, 14, 10, 10, 10, 10])
+        _widths(ws, [26, 12, 12, 13, 15, 10, 10, 10, 10])
         self.page_setup(ws, head)
 
     def zone_sheet(self, zone: dict[str, Any], name: str) -> None:
@@ -191,7 +204,7 @@ class _Writer:
         self.titles(ws, f"Zone {zone['zone']} · {r['quarter']}")
         head = 4
         headers = ["Month", *self.KPI_HEAD[1:]]
-        self.header(ws, head, headers, right_from=2)
+        self.header(ws, head, headers, right=range(2, 9))
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
         data = {m["month"]: m for m in zone["months"]}
         row = head + 1
@@ -207,12 +220,9 @@ class _Writer:
         self.kpi_line(ws, row, f"{r['quarter']} total", zone, total=True)
 
         chart = LineChart()
-        chart.title = f"{zone['zone']}: monthly CSSR and CTSR against the target"
-        chart.y_axis.title = "%"
-        chart.y_axis.number_format = PCT
+        _title(chart, f"{zone['zone']}: monthly CSSR and CTSR against the target")
         values = [v for m in zone["months"] for v in (m["cssr"], m["ctsr"]) if v is not None]
-        chart.y_axis.scaling.min = _axis_min(values, r["target"])
-        chart.y_axis.scaling.max = 100
+        _y_axis(chart, values, r["target"])
         chart.add_data(Reference(ws, min_col=6, max_col=8, min_row=head, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
         for s, colour in zip(chart.series, ("1F5FA8", "D9822B", FAIL_FONT), strict=True):
@@ -222,7 +232,25 @@ class _Writer:
         chart.series[2].graphicalProperties.line.dashStyle = "dash"
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"A{row + 3}")
-        _widths(ws, [16, 12, 12, 12, 14, 10, 10, 10, 10])
+        _widths(ws, [16, 12, 12, 13, 15, 10, 10, 10, 10])
+        self.page_setup(ws, head)
+
+    def cases_sheet(self, name: str) -> None:
+        r = self.report
+        ws = self.wb.create_sheet(name)
+        self.titles(ws, f"Fault cases opened in {r['quarter']}")
+        head = 4
+        self.header(ws, head, list(t.CASE_HEADERS.values()))
+        ws.freeze_panes = ws.cell(row=head + 1, column=1)
+        row = head + 1
+        for c in t.case_rows(r):
+            for col, key in enumerate(t.CASE_HEADERS, start=1):
+                self.put(ws, row, col, c[key])
+            row += 1
+        note = t.secret_note(r)
+        if note:
+            self.put(ws, row + 1, 1, note, colour="5B6472")
+        _widths(ws, [12, 17, 6, 9, 9, 15, 60])
         self.page_setup(ws, head)
 
     def build(self) -> bytes:
@@ -230,6 +258,8 @@ class _Writer:
         used: set[str] = set()
         for zone in self.report["zones"]:
             self.zone_sheet(zone, _sheet_title(zone["zone"], used))
+        if t.case_rows(self.report):
+            self.cases_sheet(_sheet_title("Cases", used))
         self.wb.properties.title = t.title(self.report)
         self.wb.properties.creator = "ops-cli"
         buf = io.BytesIO()
@@ -237,9 +267,30 @@ class _Writer:
         return _fixed_bytes(buf.getvalue(), self.report["to"])
 
 
-def _axis_min(values: list[float], target: float) -> float:
+def _y_axis(chart, values: list[float], target: float) -> None:
+    """Percent axis from a little under the lowest value (or the target) to 100, legend below."""
     lowest = min([*values, target])
-    return float(max(0, int(lowest) - 1))
+    lo = float(max(0, int(lowest) - 1))
+    span = 100 - lo
+    chart.y_axis.scaling.min = lo
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 0.5 if span <= 4 else 1 if span <= 10 else 5 if span <= 40 else 10
+    chart.y_axis.number_format = "0.0"
+    chart.y_axis.title = "%"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+
+
+def _title(chart, text: str) -> None:
+    """A chart title in 11 pt bold (openpyxl's default is too large for a half-page chart)."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+
+    props = CharacterProperties(sz=1100, b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    chart.title = Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 
 def _widths(ws, widths: list[int]) -> None:

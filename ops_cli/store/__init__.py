@@ -237,7 +237,9 @@ def open_store(path: Path, busy_timeout: float = 5.0) -> Store:
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
             raise Conflict(f"the store {path} stayed busy past the timeout; try again") from None
-        raise StoreUnreadable(f"{path} is not a readable ops store ({exc}); run `ops db check` on it") from None
+        raise StoreUnreadable(
+            f"{path} is not a readable ops store ({exc}); run `ops db check` on it"
+        ) from None
     return store
 
 

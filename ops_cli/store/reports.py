@@ -1,7 +1,6 @@
-"""SQL for the reports: sums of KPI counts, fault cases and callbacks of a period.
+"""SQL for the reports: fault cases and callbacks of a period, orders, shipments.
 
-Every query reads only; rates are computed by the caller from the sums
-(:func:`ops_cli.kpi.rates`), never averaged here.
+Every query reads only. KPI sums come from :func:`ops_cli.kpi.summarize`.
 """
 
 from __future__ import annotations
@@ -15,28 +14,6 @@ from ops_cli.store import Store
 def customer(store: Store, number: str) -> dict[str, Any] | None:
     row = store.one("SELECT number, name, sla_tier FROM customers WHERE number = ?", (number,))
     return dict(row) if row else None
-
-
-def kpi_sums(store: Store, customer_number: str, first_month: str, after_month: str) -> list[dict[str, Any]]:
-    """Raw counts summed per zone and month for months ``first_month <= m < after_month``.
-
-    ``period`` is 'YYYY-MM' or 'YYYY-MM-DD'; both sort as text inside the
-    month range, so one range condition takes day and month rows alike.
-    """
-    rows = store.query(
-        """
-        SELECT zone, substr(period, 1, 7) AS month,
-               SUM(attempts) AS attempts, SUM(setups_ok) AS setups_ok,
-               SUM(established) AS established, SUM(terminated_ok) AS terminated_ok,
-               COUNT(*) AS rows
-        FROM kpi
-        WHERE customer = ? AND period >= ? AND period < ?
-        GROUP BY zone, substr(period, 1, 7)
-        ORDER BY zone, month
-        """,
-        (customer_number, first_month, after_month),
-    )
-    return [dict(r) for r in rows]
 
 
 def cases_opened(
@@ -68,10 +45,69 @@ def callbacks_of_cases(
         SELECT cb.case_id, cb.due_at, cb.made_at
         FROM case_callbacks cb JOIN cases c ON c.id = cb.case_id
         WHERE c.customer = ? AND c.opened_at >= ? AND c.opened_at < ?
-          AND c.topic IN ({', '.join('?' for _ in topics)})
+          AND c.topic IN ({", ".join("?" for _ in topics)})
           AND cb.due_at IS NOT NULL
         ORDER BY cb.case_id, cb.due_at, cb.made_at
         """,
         [customer_number, start_utc, end_utc, *topics],
     )
     return [dict(r) for r in rows]
+
+
+def case_stats(store: Store, customer_number: str, start_utc: str, end_utc: str) -> list[dict[str, Any]]:
+    """Cases opened in ``[start_utc, end_utc)``: topic, channel, times, first reply, swap sent or not."""
+    rows = store.query(
+        """
+        SELECT c.id, c.topic, c.channel, c.opened_at, c.closed_at,
+               (SELECT MIN(e.at) FROM case_entries e
+                WHERE e.case_id = c.id AND e.kind = 'reply') AS answered_at,
+               EXISTS (SELECT 1 FROM swap_shipments s WHERE s.case_id = c.id) AS swapped
+        FROM cases c
+        WHERE c.customer = ? AND c.opened_at >= ? AND c.opened_at < ?
+        ORDER BY c.opened_at, c.number
+        """,
+        (customer_number, start_utc, end_utc),
+    )
+    return [dict(r) for r in rows]
+
+
+def open_at(store: Store, customer_number: str, moment_utc: str) -> int:
+    """Cases opened before ``moment_utc`` and not closed by then."""
+    row = store.one(
+        "SELECT COUNT(*) FROM cases"
+        " WHERE customer = ? AND opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)",
+        (customer_number, moment_utc, moment_utc),
+    )
+    return int(row[0])
+
+
+def shipments(store: Store, customer_number: str, first_day: str, last_day: str) -> list[dict[str, Any]]:
+    """Swap shipments sent on days ``first_day``..``last_day`` (inclusive)."""
+    rows = store.query(
+        """
+        SELECT case_number, serial, model, ship_date, delivery_date, delivered_at
+        FROM swap_shipments WHERE customer = ? AND ship_date >= ? AND ship_date <= ?
+        ORDER BY ship_date, id
+        """,
+        (customer_number, first_day, last_day),
+    )
+    return [dict(r) for r in rows]
+
+
+def change_orders(
+    store: Store, start_utc: str, end_utc: str, customer_number: str | None = None
+) -> list[dict[str, Any]]:
+    """Change orders received in ``[start_utc, end_utc)``, optionally of one customer."""
+    sql = (
+        "SELECT o.id, o.customer, cu.name AS customer_name, o.received_at, o.receipt_day, o.due_date,"
+        " o.urgent, o.change_count, o.delivered_at, o.delivered_on, c.number AS case_number"
+        " FROM change_orders o JOIN customers cu ON cu.number = o.customer"
+        " LEFT JOIN cases c ON c.id = o.case_id"
+        " WHERE o.received_at >= ? AND o.received_at < ?"
+    )
+    params: list[Any] = [start_utc, end_utc]
+    if customer_number is not None:
+        sql += " AND o.customer = ?"
+        params.append(customer_number)
+    sql += " ORDER BY o.received_at, o.id"
+    return [dict(r) for r in store.query(sql, params)]

@@ -35,10 +35,8 @@ def customer_numbers(store: Store, numbers: Iterable[str]) -> set[str]:
 
 def case_row(store: Store, number: str) -> sqlite3.Row | None:
     return store.one(
-        "SELECT c.id, c.number, c.customer, c.status, c.critical, c.sla_tier, c.opened_at,"
-        " c.next_callback_at,"
-        " cu.sla_tier AS customer_tier"
-        " FROM cases c LEFT JOIN customers cu ON cu.number = c.customer WHERE c.number = ?",
+        "SELECT id, number, customer, topic, status, critical, sla_tier, feedback_hours, opened_at,"
+        " next_callback_at FROM cases WHERE number = ?",
         (number,),
     )
 
@@ -81,8 +79,8 @@ def recent_failures(store: Store, customer: str, since: str) -> list[str]:
         r[0]
         for r in store.query(
             "SELECT at FROM sla_code_tries WHERE customer = ? AND outcome = 'fail' AND at >= ?"
-            " AND at > COALESCE((SELECT MAX(at) FROM sla_code_tries WHERE customer = ?"
-            " AND outcome IN ('ok', 'set')), '') ORDER BY at, id",
+            " AND id > COALESCE((SELECT MAX(id) FROM sla_code_tries WHERE customer = ?"
+            " AND outcome IN ('ok', 'set')), 0) ORDER BY at, id",
             (customer, since, customer),
         )
     ]

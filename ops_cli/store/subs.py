@@ -62,7 +62,8 @@ def insert_many(store: Store, rows: Iterable[dict[str, Any]]) -> None:
 
 def update_many(store: Store, rows: Iterable[dict[str, Any]]) -> None:
     store.executemany(
-        "UPDATE subscriptions SET tei = :tei, msisdn = :msisdn, kind = :kind, status = :status, updated_at = :at"
+        "UPDATE subscriptions SET tei = :tei, msisdn = :msisdn, kind = :kind, status = :status,"
+        " updated_at = :at"
         " WHERE issi = :issi",
         rows,
     )
@@ -70,18 +71,22 @@ def update_many(store: Store, rows: Iterable[dict[str, Any]]) -> None:
 
 def clear_teis(store: Store, issis: Iterable[int], at: str) -> None:
     """Unbind TEIs first so that TEIs moving between subscriptions of one order never collide."""
-    store.executemany("UPDATE subscriptions SET tei = NULL, updated_at = ? WHERE issi = ?", ((at, i) for i in issis))
+    store.executemany(
+        "UPDATE subscriptions SET tei = NULL, updated_at = ? WHERE issi = ?", ((at, i) for i in issis)
+    )
 
 
 def set_teis(store: Store, pairs: Iterable[tuple[str, int]], at: str) -> None:
     store.executemany(
-        "UPDATE subscriptions SET tei = ?, updated_at = ? WHERE issi = ?", ((tei, at, issi) for tei, issi in pairs)
+        "UPDATE subscriptions SET tei = ?, updated_at = ? WHERE issi = ?",
+        ((tei, at, issi) for tei, issi in pairs),
     )
 
 
 def set_issis(store: Store, pairs: Iterable[tuple[int, int]], at: str) -> None:
     store.executemany(
-        "UPDATE subscriptions SET issi = ?, updated_at = ? WHERE issi = ?", ((new, at, old) for new, old in pairs)
+        "UPDATE subscriptions SET issi = ?, updated_at = ? WHERE issi = ?",
+        ((new, at, old) for new, old in pairs),
     )
 
 
@@ -94,7 +99,8 @@ def set_status(store: Store, issis: Iterable[int], status: str, at: str) -> None
 # ------------------------------------------------------------------ change orders
 def insert_order(store: Store, values: dict[str, Any]) -> int:
     cursor = store.execute(
-        "INSERT INTO change_orders (case_id, customer, received_at, receipt_day, due_date, urgent, change_count,"
+        "INSERT INTO change_orders (case_id, customer, received_at, receipt_day, due_date, urgent,"
+        " change_count,"
         " created_by) VALUES (:case_id, :customer, :received_at, :receipt_day, :due_date, :urgent,"
         " :change_count, :created_by)",
         values,
@@ -110,9 +116,7 @@ def insert_items(store: Store, order_id: int, items: Iterable[dict[str, Any]]) -
     )
 
 
-_ORDER_SELECT = (
-    "SELECT o.*, c.number AS case_number FROM change_orders o JOIN cases c ON c.id = o.case_id"
-)
+_ORDER_SELECT = "SELECT o.*, c.number AS case_number FROM change_orders o JOIN cases c ON c.id = o.case_id"
 
 
 def orders(store: Store, customer: str | None = None, open_only: bool = False) -> list[sqlite3.Row]:
@@ -149,3 +153,7 @@ def mark_delivered(store: Store, order_id: int, at: str, on: str, by: str) -> No
         "UPDATE change_orders SET delivered_at = ?, delivered_on = ?, delivered_by = ? WHERE id = ?",
         (at, on, by, order_id),
     )
+
+
+def case_id(store: Store, number: str) -> int:
+    return int(store.one("SELECT id FROM cases WHERE number = ?", (number,))["id"])

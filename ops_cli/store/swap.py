@@ -115,7 +115,8 @@ def set_model_target(store: Store, customer: str, model: str, target: int | None
     store.execute("DELETE FROM swap_model_targets WHERE customer = ? AND model = ?", (customer, model))
     if target is not None:
         store.execute(
-            "INSERT INTO swap_model_targets (customer, model, target) VALUES (?, ?, ?)", (customer, model, target)
+            "INSERT INTO swap_model_targets (customer, model, target) VALUES (?, ?, ?)",
+            (customer, model, target),
         )
 
 
@@ -183,9 +184,12 @@ def list_shipments(store: Store, customer: str | None = None, month: str | None 
 # ---------------------------------------------------------------- repairs
 
 
-def insert_repair(store: Store, serial: str, customer: str, shipment_id: int | None, at: str, oow: bool) -> int:
+def insert_repair(
+    store: Store, serial: str, customer: str, shipment_id: int | None, at: str, oow: bool
+) -> int:
     cur = store.execute(
-        "INSERT INTO swap_repairs (serial, customer, shipment_id, sent_at, out_of_warranty) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO swap_repairs (serial, customer, shipment_id, sent_at, out_of_warranty)"
+        " VALUES (?, ?, ?, ?, ?)",
         (serial, customer, shipment_id, at, 1 if oow else 0),
     )
     return int(cur.lastrowid)

@@ -1,0 +1,31 @@
+"""A report period typed as two dates (both days included), in the desk's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from ops_cli import clock
+from ops_cli.context import Ops
+from ops_cli.errors import InvalidInput
+
+
+def parse_period(ops: Ops, start: str, end: str) -> tuple[date, date, datetime, datetime]:
+    """(first day, last day, start, end) for ``--from``/``--to``; the end moment is exclusive."""
+    first = clock.parse_date(start, "--from")
+    last = clock.parse_date(end, "--to")
+    if last < first:
+        raise InvalidInput(f"--to {last.isoformat()} is before --from {first.isoformat()}")
+    return (
+        first,
+        last,
+        datetime.combine(first, time(0), ops.tz),
+        datetime.combine(last + timedelta(days=1), time(0), ops.tz),
+    )
+
+
+def median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2

@@ -1,0 +1,220 @@
+"""The SLA support code: salted scrypt hash only, constant-time check, audit, lock-out."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from ops_cli import sla
+from ops_cli.errors import CheckFailed, Conflict, InvalidInput, NotFound
+
+CODE = "Rakel-4711-Göteborg"
+
+
+@pytest.fixture
+def store(ops):
+    with ops.store.write() as st:
+        for number, name in (("2001", "Nordbygg AB"), ("2002", "Café Bönan")):
+            st.execute(
+                "INSERT INTO customers (number, name, agreement, binding_until, sla_tier, created_at,"
+                " updated_at)"
+                " VALUES (?, ?, 'business', '2027-12-31', 'gold', '2026-01-01T00:00:00+00:00',"
+                " '2026-01-01T00:00:00+00:00')",
+                (number, name),
+            )
+    return ops
+
+
+def _db_bytes(env) -> bytes:
+    data = b""
+    for path in env.tmp.iterdir():
+        if path.name.startswith(env.db.name):  # ops.db, ops.db-wal, ops.db-shm
+            data += path.read_bytes()
+    return data
+
+
+def test_code_never_reaches_the_store_in_clear_text(store, env):
+    env.now = "2026-11-20T10:00"
+    r = env.run("sla", "set-code", "2001", input=CODE + "\n")
+    assert r.code == 0, r.stderr
+    assert CODE not in r.stdout + r.stderr
+    ok = env.run("sla", "verify-code", "2001", input=CODE + "\n")
+    assert ok.code == 0, ok.stderr
+    bad = env.run("sla", "verify-code", "2001", input="Rakel-4711-Malmö\n")
+    assert bad.code == 1
+    data = _db_bytes(env)
+    for needle in (CODE, "Rakel-4711-Malmö", "Rakel-4711"):
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert needle.encode(encoding) not in data
+        assert needle.encode("utf-8").hex().encode() not in data
+    conn = sqlite3.connect(env.db)
+    try:
+        kdf, salt, digest = conn.execute(
+            "SELECT kdf, salt, hash FROM sla_codes WHERE customer = '2001'"
+        ).fetchone()
+        audit = " ".join(str(r) for r in conn.execute("SELECT * FROM audit"))
+    finally:
+        conn.close()
+    assert kdf.startswith("scrypt:") and len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
+    assert CODE not in audit
+
+
+def test_same_code_gets_a_different_salt_and_hash(store):
+    sla.set_code(store, "2001", CODE)
+    sla.set_code(store, "2002", CODE)
+    rows = store.store.query("SELECT salt, hash FROM sla_codes ORDER BY customer")
+    assert rows[0]["salt"] != rows[1]["salt"] and rows[0]["hash"] != rows[1]["hash"]
+
+
+def test_verify_right_and_wrong_and_audit(store):
+    sla.set_code(store, "2001", CODE, by="desk@desk.example")
+    assert sla.verify_code(store, "2001", CODE + "\n") == {"customer": "2001", "valid": True}
+    with pytest.raises(CheckFailed, match="wrong support code for customer 2001"):
+        sla.verify_code(store, "2001", CODE.lower())
+    with pytest.raises(CheckFailed):
+        sla.verify_code(store, "2002", CODE)  # 2002 has no code
+    actions = [r["action"] for r in store.store.audit_log(10)]
+    assert actions[:3] == ["sla.code.failed", "sla.code.verified", "sla.code.set"]
+
+
+def test_replacing_a_code(store):
+    assert sla.set_code(store, "2001", CODE)["code"] == "set"
+    assert sla.set_code(store, "2001", "new-code-1")["code"] == "replaced"
+    with pytest.raises(CheckFailed):
+        sla.verify_code(store, "2001", CODE)
+    assert sla.verify_code(store, "2001", "new-code-1")["valid"] is True
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("", "the support code is empty"),
+        ("abc", "too short"),
+        (" abcd", "starts or ends with a space"),
+        ("x" * 65, "too long"),
+    ],
+)
+def test_bad_codes_are_refused_and_nothing_is_written(store, env, code, message):
+    with pytest.raises(InvalidInput, match=message):
+        sla.set_code(store, "2001", code)
+    before = env.snapshot()
+    r = env.cli("sla", "set-code", "2001", input=code + "\n")
+    assert r.code == 3
+    assert message in r.stderr
+    assert env.snapshot() == before
+
+
+def test_unknown_customer(store, env):
+    with pytest.raises(NotFound):
+        sla.set_code(store, "9999", CODE)
+    before = env.snapshot()
+    for cmd in ("set-code", "verify-code"):
+        r = env.cli("sla", cmd, "9999", input=CODE + "\n")
+        assert r.code == 4
+        assert "customer 9999 not found" in r.stderr
+    assert env.snapshot() == before
+
+
+def test_code_is_never_an_argument(store, env):
+    before = env.snapshot()
+    r = env.cli("sla", "set-code", "2001", CODE)
+    assert r.code == 2
+    assert env.snapshot() == before
+    empty = env.cli("sla", "set-code", "2001", input="")
+    assert empty.code == 3 and "no support code on stdin" in empty.stderr
+    assert env.snapshot() == before
+
+
+def _verify(env, now, code):
+    env.now = now
+    return env.cli("sla", "verify-code", "2001", input=code + "\n")
+
+
+def test_lock_out_after_five_failures_in_fifteen_minutes(store, env):
+    env.now = "2026-11-20T09:59"
+    assert env.cli("sla", "set-code", "2001", input=CODE + "\n").code == 0
+    for minute in range(5):  # 10:00 .. 10:04
+        r = _verify(env, f"2026-11-20T10:0{minute}", "wrong-code")
+        assert r.code == 1
+    assert "further tries are refused until 2026-11-20 10:19 CET" in r.stderr
+    # Even the right code is refused (exit 6) until 15 minutes after the fifth failure.
+    locked = _verify(env, "2026-11-20T10:05", CODE)
+    assert locked.code == 6
+    assert "too many wrong support codes for customer 2001" in locked.stderr
+    assert "until 2026-11-20 10:19 CET" in locked.stderr
+    assert _verify(env, "2026-11-20T10:18", CODE).code == 6
+    # Lock-out over: the right code is accepted and the count starts again.
+    assert _verify(env, "2026-11-20T10:19", CODE).code == 0
+    assert _verify(env, "2026-11-20T10:20", "wrong-code").code == 1
+    assert _verify(env, "2026-11-20T10:21", CODE).code == 0
+    actions = [r["action"] for r in store.store.audit_log(20)]
+    assert actions.count("sla.code.failed") == 6
+    assert actions.count("sla.code.refused") == 2
+    # Another customer is not locked by 2001's failures.
+    sla.set_code(store, "2002", CODE)
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(store, env):
+    env.now = "2026-11-20T09:00"
+    assert env.cli("sla", "set-code", "2001", input=CODE + "\n").code == 0
+    for minute in (0, 4, 8, 12, 16, 20):  # never 5 within 15 minutes
+        assert _verify(env, f"2026-11-20T10:{minute:02d}", "wrong-code").code == 1
+    assert _verify(env, "2026-11-20T10:21", CODE).code == 0
+
+
+def test_lock_out_in_the_core_raises_conflict(store):
+    from datetime import timedelta
+
+    sla.set_code(store, "2001", CODE)
+    for _ in range(5):
+        with pytest.raises(CheckFailed):
+            sla.verify_code(store, "2001", "wrong-code")
+    with pytest.raises(Conflict, match="too many wrong support codes"):
+        sla.verify_code(store, "2001", CODE)
+    tries = [r["outcome"] for r in store.store.query("SELECT outcome FROM sla_code_tries ORDER BY id")]
+    assert tries == ["set", "fail", "fail", "fail", "fail", "fail", "refused"]
+    assert sla._locked_until(store, "2001", store.now() + timedelta(minutes=16)) is None
+
+
+def _on_a_terminal(env, args, typed, timeout=60):
+    """Run `ops` on a pseudo-terminal, answering each prompt in turn; returns (exit code, output)."""
+    import os
+    import pty
+    import select
+    import time
+
+    from tests.conftest import OPS_BIN
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin/stdout are the terminal
+        os.execve(str(OPS_BIN), [str(OPS_BIN), *args], env.environ())
+    out = b""
+    answers = list(typed)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break  # the child closed the terminal
+            if not chunk:
+                break
+            out += chunk
+            if answers and out.rstrip().endswith(b":"):
+                os.write(fd, answers.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+
+def test_set_code_on_a_terminal_asks_twice_and_hides_the_code(store, env):
+    code, out = _on_a_terminal(
+        env, ["sla", "set-code", "2001"], ["abcd-1234", "abcd-9999", "abcd-1234", "abcd-1234"]
+    )
+    assert code == 0, out
+    assert out.count("Support code:") == 2 and out.count("Repeat for confirmation:") == 2
+    assert "do not match" in out
+    assert "abcd-1234" not in out  # never echoed
+    assert sla.verify_code(store, "2001", "abcd-1234")["valid"] is True
