@@ -250,15 +250,15 @@ def import_subscriptions(
             result["rows"] = rows_out
             return result
         actor = ops.actor(by)
-            moving = [new["issi"] for new, before in updated if new["tei"] != before["tei"]]
-            sql.clear_teis(st, moving, stamp)
-            sql.update_many(st, ({**new, "at": stamp} for new, _ in updated))
-            sql.insert_many(st, ({**new, "at": stamp} for new in created))
-            for new, before in updated:
-                after = {k: new[k] for k in before}
-                st.audit(actor, "sub.update", f"sub:{new['issi']}", before, after, at=at)
-            for new in created:
-                st.audit(actor, "sub.create", f"sub:{new['issi']}", None, new, at=at)
+        moving = [new["issi"] for new, before in updated if new["tei"] != before["tei"]]
+        sql.clear_teis(st, moving, stamp)
+        sql.update_many(st, ({**new, "at": stamp} for new, _ in updated))
+        sql.insert_many(st, ({**new, "at": stamp} for new in created))
+        for new, before in updated:
+            after = {k: new[k] for k in before}
+            st.audit(actor, "sub.update", f"sub:{new['issi']}", before, after, at=at)
+        for new in created:
+            st.audit(actor, "sub.create", f"sub:{new['issi']}", None, new, at=at)
     return result
 
 

@@ -490,3 +490,34 @@ def test_end_to_end_change_json_is_the_contract(world):
     refused = world.run("sub", "change", str(path), "--customer", "1001", "--by", ORDERER)
     assert refused.code == 3  # the TEIs are already these subscriptions' own now
     assert "Traceback" not in refused.stderr
+
+
+def test_two_processes_ordering_the_same_tei_at_once(world):
+    """Validation runs inside the write transaction: one order wins, the other is a clean conflict."""
+    import subprocess
+
+    from conftest import OPS_BIN
+
+    world.now = "2026-11-18T10:00"
+    paths = [
+        change_file(world.tmp, [[2010001, new_tei(1), None]], "p1.csv"),
+        change_file(world.tmp, [[2010002, new_tei(1), None]], "p2.csv"),
+    ]
+    procs = [
+        subprocess.Popen(
+            [str(OPS_BIN), "sub", "change", str(p), "-c", "1001", "--by", ORDERER, "-f", "json"],
+            env=world.environ(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
+    outcomes = sorted((proc.wait(timeout=60), proc.stderr.read()) for proc in procs)
+    for proc in procs:
+        proc.stdout.close()
+        proc.stderr.close()
+    assert [code for code, _ in outcomes] == [0, 6]
+    assert f"TEI {new_tei(1)} is bound to ISSI" in outcomes[1][1]
+    assert "locked" not in outcomes[1][1]
+    assert len(world.cli("sub", "orders", "-f", "json").json()) == 1
