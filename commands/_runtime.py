@@ -48,8 +48,18 @@ def err(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def exit_code_for(exc: BaseException) -> int:
     """Print the one-line error (plus row details) and return the exit code."""
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`ops case list | head -1`): stop quietly.
+        silence_stdout()
+        return EXIT_OK
     debug = os.environ.get("OPS_DEBUG") == "1"
     if debug:
         traceback.print_exception(exc, file=sys.stderr)

@@ -35,7 +35,8 @@ def init(
     result = admin.init(get_ops(ctx), demo=demo)
     info(("wrote config template " if result["config_created"] else "config kept at ") + result["config"])
     info(("created store " if result["db_created"] else "store ready at ") + result["db"])
-    emit(result, fmt)
+    # Nested demo results read best as dotted key/value rows outside JSON.
+    emit(result if fmt is OutputFormat.json else admin.flatten(result), fmt)
 
 
 config_app = typer.Typer(

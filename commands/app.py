@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from ops_cli import __version__
 
 from ._output import set_quiet
-from ._runtime import State, exit_code_for
+from ._runtime import State, exit_code_for, silence_stdout
 
 # name -> (module under commands/, attribute holding the Typer app). Groups are
 # imported only when used, so `ops case list` loads the case module alone.
@@ -102,4 +102,7 @@ def root(
 
 
 def main() -> None:
-    typer.main.get_command(app).main(prog_name="ops")
+    try:
+        typer.main.get_command(app).main(prog_name="ops")
+    except BrokenPipeError:  # help or output cut short by a closed pipe
+        silence_stdout()

@@ -7,6 +7,8 @@ import sqlite3
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_sub_support import (
     CONTACT,
     ORDERER,
@@ -521,3 +523,34 @@ def test_two_processes_ordering_the_same_tei_at_once(world):
     assert f"TEI {new_tei(1)} is bound to ISSI" in outcomes[1][1]
     assert "locked" not in outcomes[1][1]
     assert len(world.cli("sub", "orders", "-f", "json").json()) == 1
+
+
+@pytest.fixture(scope="module")
+def plain_ops(tmp_path_factory):
+    """A core Ops with the default config (for property tests; no store is opened)."""
+    tmp = tmp_path_factory.mktemp("promise")
+    instance = Ops.open(config_path=tmp / "config.toml", db_path=tmp / "ops.db")
+    yield instance
+    instance.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)),
+    minute=st.integers(min_value=0, max_value=24 * 60 - 1),
+    changes=st.integers(min_value=1, max_value=40),
+)
+def test_promised_date_properties(plain_ops, day, minute, changes):
+    ops = plain_ops
+    cal = ops.calendar
+    received = ops.at(f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}")
+    result = promised_date(ops, received, changes)
+    receipt, due = result["receipt_day"], result["due"]
+    days = 5 if changes <= 10 else 10
+    assert result["working_days"] == days
+    # the receipt day is the first working day on or after the day received
+    assert cal.is_working_day(receipt) and receipt >= day
+    assert cal.working_days_between(day, receipt) == (0 if receipt == day else 1)
+    # due is a working day exactly `days` working days after the receipt day
+    assert cal.is_working_day(due)
+    assert cal.working_days_between(receipt, due) == days
