@@ -28,7 +28,13 @@ import time
 from pathlib import Path
 
 HEADER = ["Kundnummer", "Kund", "Namn", "E-post", "Telefon", "Roll", "Typ"]
-ROLES = ["beställare", "kontaktperson", "telefoniansvarig", "ansvarig medarbetare", "beställare, kontaktperson"]
+ROLES = [
+    "beställare",
+    "kontaktperson",
+    "telefoniansvarig",
+    "ansvarig medarbetare",
+    "beställare, kontaktperson",
+]
 PER_CUSTOMER = 50
 
 
@@ -76,8 +82,11 @@ def ops_cli(tmp: Path, name: str, file: Path) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPS_")}
     env.update(OPS_DB=str(db), OPS_CONFIG=str(tmp / "none.toml"))
     ops = Path(sys.executable).with_name("ops")
-    t, proc = timed(lambda: subprocess.run([str(ops), "-q", "roster", "import", str(file)], env=env,
-                                           capture_output=True, text=True))
+    t, proc = timed(
+        lambda: subprocess.run(
+            [str(ops), "-q", "roster", "import", str(file)], env=env, capture_output=True, text=True
+        )
+    )
     if proc.returncode:
         raise SystemExit(f"ops roster import failed: {proc.stderr}")
     return t
@@ -88,7 +97,7 @@ def ops_core(tmp: Path, name: str, file: Path) -> tuple[float, dict]:
     from ops_cli.context import Ops
 
     ops = Ops.open(config_path=tmp / "none.toml", db_path=tmp / f"{name}.db")
-    ops.store  # create and migrate outside the timing
+    _ = ops.store  # create and migrate outside the timing
     try:
         return timed(lambda: roster.import_roster(ops, file))
     finally:
@@ -112,7 +121,10 @@ def main() -> None:
         csv_path, xlsx_path = tmp / "roster.csv", tmp / "roster.xlsx"
         t_gen_csv, _ = timed(lambda: write_csv(csv_path, n))
         t_gen_xlsx, _ = timed(lambda: write_xlsx(xlsx_path, n))
-        print(f"{n:,} rows, {n // PER_CUSTOMER:,} customers; generated csv in {t_gen_csv:.2f} s, xlsx in {t_gen_xlsx:.2f} s")
+        print(
+            f"{n:,} rows, {n // PER_CUSTOMER:,} customers; "
+            f"generated csv in {t_gen_csv:.2f} s, xlsx in {t_gen_xlsx:.2f} s"
+        )
 
         from python_calamine import CalamineWorkbook
 
@@ -137,19 +149,31 @@ def main() -> None:
 
         cmd = sqlite_utils_cmd()
         if cmd:
-            t_su, proc = timed(lambda: subprocess.run([*cmd, "insert", str(tmp / "su.db"), "roster", str(csv_path), "--csv"],
-                                                      capture_output=True, text=True))
+            t_su, proc = timed(
+                lambda: subprocess.run(
+                    [*cmd, "insert", str(tmp / "su.db"), "roster", str(csv_path), "--csv"],
+                    capture_output=True,
+                    text=True,
+                )
+            )
             if proc.returncode:
                 print(f"sqlite-utils failed: {proc.stderr.strip()}")
             else:
                 print(f"sqlite-utils insert --csv (subprocess)      {t_su:7.2f} s")
-                print(f"csv: sqlite-utils / ops  = {t_su / t_cli_csv:5.2f}x  (goal >= 4x; in-process core: "
-                      f"{t_su / t_core_csv:.2f}x)")
+                print(
+                    f"csv: sqlite-utils / ops  = {t_su / t_cli_csv:5.2f}x  (goal >= 4x; in-process core: "
+                    f"{t_su / t_core_csv:.2f}x)"
+                )
         else:
             print("sqlite-utils: skipped (not installed: pip install sqlite-utils to compare)")
-        print(f"xlsx: ops / calamine read = {t_cli_xlsx / t_cal:5.2f}x  (goal <= 3x; in-process core: "
-              f"{t_core_xlsx / t_cal:.2f}x)")
-        print(f"peak memory: ops subprocesses {child_peak_mb:.0f} MB, this process {self_peak_mb:.0f} MB (goal < 250 MB)")
+        print(
+            f"xlsx: ops / calamine read = {t_cli_xlsx / t_cal:5.2f}x  (goal <= 3x; in-process core: "
+            f"{t_core_xlsx / t_cal:.2f}x)"
+        )
+        print(
+            f"peak memory: ops subprocesses {child_peak_mb:.0f} MB, "
+            f"this process {self_peak_mb:.0f} MB (goal < 250 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -7,15 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ._common import ops as get_ops
-from ._options import ByOpt, CustomerOpt, DryRunOpt, FormatOpt, OutputFormat
-from ._output import emit, info, progress, warn
 from ops_cli import roster as core
 from ops_cli.errors import CheckFailed
 from ops_cli.permissions import ACTIONS
 
+from ._common import ops as get_ops
+from ._options import ByOpt, CustomerOpt, DryRunOpt, FormatOpt, OutputFormat
+from ._output import emit, info, progress, warn
+
 app = typer.Typer(
-    help="Customers and their authorised people: orderers, contacts, telephony responsibles and viewers. Import and export Excel rosters; check who may do what (`ops roster can`).",
+    help=(
+        "Customers and their authorised people: orderers, contacts, telephony responsibles and viewers."
+        " Import and export Excel rosters; check who may do what (`ops roster can`)."
+    ),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -23,7 +27,8 @@ app = typer.Typer(
 
 @app.callback()
 def callback() -> None:
-    """Customers and their authorised people: orderers, contacts, telephony responsibles and viewers. Import and export Excel rosters; check who may do what (`ops roster can`)."""
+    """Customers and their authorised people: orderers, contacts, telephony responsibles and viewers.
+    Import and export Excel rosters; check who may do what (`ops roster can`)."""
 
 
 customer_app = typer.Typer(
@@ -39,25 +44,38 @@ FileArg = Annotated[Path, typer.Argument(metavar="FILE", help=".xlsx or .csv fil
 NameOpt = Annotated[str | None, typer.Option("--name", help="Customer name, e.g. 'Nordbygg AB'.")]
 TierOpt = Annotated[
     str | None,
-    typer.Option("--sla-tier", metavar="TIER", help="none or a tier of the config's sla.tiers (bronze, silver, gold)."),
+    typer.Option(
+        "--sla-tier", metavar="TIER", help="none or a tier of the config's sla.tiers (bronze, silver, gold)."
+    ),
 ]
 LevelOpt = Annotated[str | None, typer.Option("--service-level", metavar="LEVEL", help="none, bas or prof.")]
 FleetOpt = Annotated[int | None, typer.Option("--fleet", min=0, help="Number of phones/terminals.")]
 AgreementOpt = Annotated[
     str | None,
-    typer.Option("--agreement", help="Agreement type (free text; config sla.eligible_agreements lists the SLA-eligible ones)."),
+    typer.Option(
+        "--agreement",
+        help="Agreement type (free text; config sla.eligible_agreements lists the SLA-eligible ones).",
+    ),
 ]
 BindingOpt = Annotated[
-    str | None, typer.Option("--binding-until", metavar="DATE", help="Binding end date, YYYY-MM-DD ('' clears it).")
+    str | None,
+    typer.Option("--binding-until", metavar="DATE", help="Binding end date, YYYY-MM-DD ('' clears it)."),
 ]
 KamOpt = Annotated[bool | None, typer.Option("--kam/--no-kam", help="Key-account managed.")]
 DomainOpt = Annotated[
     list[str] | None,
-    typer.Option("--domain", metavar="DOMAIN", help="Email domain of the customer's users (repeat for several; replaces the list; '' clears)."),
+    typer.Option(
+        "--domain",
+        metavar="DOMAIN",
+        help="Email domain of the customer's users (repeat for several; replaces the list; '' clears).",
+    ),
 ]
 DepartmentOpt = Annotated[
     str | None,
-    typer.Option("--department", help="Account department (one of the config's departments); all its cases route there. '' clears."),
+    typer.Option(
+        "--department",
+        help="Account department (one of the config's departments); all its cases route there. '' clears.",
+    ),
 ]
 SwapOpt = Annotated[str | None, typer.Option("--swap-policy", metavar="POLICY", help="loan or exchange.")]
 
@@ -100,8 +118,16 @@ def customer_add(
         get_ops(ctx),
         number,
         **_customer_fields(
-            name=name, sla_tier=sla_tier, service_level=service_level, fleet=fleet, agreement=agreement,
-            binding_until=binding_until, kam=kam, domains=domain, department=department, swap_policy=swap_policy,
+            name=name,
+            sla_tier=sla_tier,
+            service_level=service_level,
+            fleet=fleet,
+            agreement=agreement,
+            binding_until=binding_until,
+            kam=kam,
+            domains=domain,
+            department=department,
+            swap_policy=swap_policy,
         ),
     )
     _emit_customer(result, fmt)
@@ -132,8 +158,16 @@ def customer_set(
         get_ops(ctx),
         number,
         **_customer_fields(
-            name=name, sla_tier=sla_tier, service_level=service_level, fleet=fleet, agreement=agreement,
-            binding_until=binding_until, kam=kam, domains=domain, department=department, swap_policy=swap_policy,
+            name=name,
+            sla_tier=sla_tier,
+            service_level=service_level,
+            fleet=fleet,
+            agreement=agreement,
+            binding_until=binding_until,
+            kam=kam,
+            domains=domain,
+            department=department,
+            swap_policy=swap_policy,
         ),
     )
     _emit_customer(result, fmt)
@@ -152,7 +186,9 @@ def customer_show(ctx: typer.Context, number: NumberArg, fmt: FormatOpt = Output
 
 
 @customer_app.command("import")
-def customer_import(ctx: typer.Context, file: FileArg, dry_run: DryRunOpt = False, fmt: FormatOpt = OutputFormat.table) -> None:
+def customer_import(
+    ctx: typer.Context, file: FileArg, dry_run: DryRunOpt = False, fmt: FormatOpt = OutputFormat.table
+) -> None:
     """Create or update customers by number from a .xlsx/.csv sheet.
 
     Columns (English or Swedish): number/kundnummer, name/kund, agreement/avtal,
@@ -173,7 +209,9 @@ def customer_import(ctx: typer.Context, file: FileArg, dry_run: DryRunOpt = Fals
 
 RoleOpt = Annotated[
     list[str],
-    typer.Option("--role", "-r", metavar="ROLE", help="orderer, contact, telephony or viewer (repeat for several)."),
+    typer.Option(
+        "--role", "-r", metavar="ROLE", help="orderer, contact, telephony or viewer (repeat for several)."
+    ),
 ]
 
 
@@ -182,10 +220,16 @@ def add(
     ctx: typer.Context,
     customer: Annotated[str, typer.Option("--customer", "-c", metavar="NUMBER", help="Customer number.")],
     email: Annotated[str, typer.Option("--email", "-e", help="Email address (the key with the customer).")],
-    name: Annotated[str, typer.Option("--name", help="Person's name, or the function's (e.g. 'Ledningscentral').")],
+    name: Annotated[
+        str, typer.Option("--name", help="Person's name, or the function's (e.g. 'Ledningscentral').")
+    ],
     role: RoleOpt,
-    phone: Annotated[str | None, typer.Option("--phone", help="Phone number, kept as written (+46..., 070-...).")] = None,
-    function: Annotated[bool, typer.Option("--function", help="The entry is a function (a shared address), not a person.")] = False,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="Phone number, kept as written (+46..., 070-...).")
+    ] = None,
+    function: Annotated[
+        bool, typer.Option("--function", help="The entry is a function (a shared address), not a person.")
+    ] = False,
     by: ByOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -193,10 +237,18 @@ def add(
 
     With --by the asker must be an orderer of the customer (exit 5 otherwise,
     nothing changed). Example:
-    ops roster add -c 2001 -e eva.lund@nordbygg.example --name "Eva Lund" -r contact --by maria.sund@nordbygg.example
+    ops roster add -c 2001 -e eva.lund@nordbygg.example --name "Eva Lund" -r contact
+    --by maria.sund@nordbygg.example
     """
     result = core.add_entry(
-        get_ops(ctx), customer, email, name, role, phone=phone, kind="function" if function else "person", by=by
+        get_ops(ctx),
+        customer,
+        email,
+        name,
+        role,
+        phone=phone,
+        kind="function" if function else "person",
+        by=by,
     )
     info(f"{result['result']} {result['email']} in the roster of customer {result['customer']}")
     emit(result, fmt)
@@ -220,7 +272,9 @@ def remove(
 def list_(
     ctx: typer.Context,
     customer: CustomerOpt = None,
-    role: Annotated[str | None, typer.Option("--role", "-r", metavar="ROLE", help="Only entries with this role.")] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", "-r", metavar="ROLE", help="Only entries with this role.")
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List roster entries: customer, name, email, phone, roles, kind."""
@@ -234,7 +288,10 @@ def show(
     customer: CustomerOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Show one roster entry and the actions its roles allow (--customer if the address is in several rosters)."""
+    """Show one roster entry and the actions its roles allow.
+
+    Give --customer when the address is in several customers' rosters.
+    """
     emit(core.show_entry(get_ops(ctx), email, customer), fmt)
 
 
@@ -261,11 +318,17 @@ def import_(
     ctx: typer.Context,
     file: FileArg,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Also remove entries of the file's customers that the file no longer lists.")
+        bool,
+        typer.Option(
+            "--replace", help="Also remove entries of the file's customers that the file no longer lists."
+        ),
     ] = False,
     skip_invalid: Annotated[
         bool,
-        typer.Option("--skip-invalid", help="Write the valid rows; put the rejected ones with a reason in FILE.rejected.csv."),
+        typer.Option(
+            "--skip-invalid",
+            help="Write the valid rows; put the rejected ones with a reason in FILE.rejected.csv.",
+        ),
     ] = False,
     dry_run: DryRunOpt = False,
     by: ByOpt = None,
@@ -283,7 +346,13 @@ def import_(
     """
     with progress(None, "Importing roster") as tick:
         result = core.import_roster(
-            get_ops(ctx), file, replace=replace, dry_run=dry_run, skip_invalid=skip_invalid, by=by, progress=tick
+            get_ops(ctx),
+            file,
+            replace=replace,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            by=by,
+            progress=tick,
         )
     if result["rejected_file"]:
         warn(f"{result['rejected']} rejected row(s) written to {result['rejected_file']}")

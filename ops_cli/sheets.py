@@ -274,18 +274,20 @@ def _table(file: str, source, columns: Sequence[Column], progress: Callable[[int
         if col.name in positions:
             first = header[positions[col.name]]
             problems.append(
-                Problem(f"duplicate header: {text!r} and {first!r} both mean {col.name!r}", file, header_row, text)
+                Problem(
+                    f"duplicate header: {text!r} and {first!r} both mean {col.name!r}", file, header_row, text
+                )
             )
             continue
         positions[col.name] = i
     if not positions and not problems:
         names = ", ".join(c.name for c in columns)
-        raise _fail(file, f"header row missing: row {header_row} names none of the columns ({names})", header_row)
+        raise _fail(
+            file, f"header row missing: row {header_row} names none of the columns ({names})", header_row
+        )
     missing = [c for c in columns if c.required and c.name not in positions]
     if missing:
-        listed = ", ".join(
-            c.name + (f" (or {' / '.join(c.aliases)})" if c.aliases else "") for c in missing
-        )
+        listed = ", ".join(c.name + (f" (or {' / '.join(c.aliases)})" if c.aliases else "") for c in missing)
         problems.append(Problem(f"missing required column(s): {listed}", file, header_row))
     if problems:
         raise InvalidInput(
@@ -352,7 +354,7 @@ def _text_rows(file: str, rows_iter, keys, header, progress) -> Table:
         elif max(map(len, texts)) > MAX_CELL:
             j = next(j for j, t in enumerate(texts) if len(t) > MAX_CELL)
             raise _fail(file, f"cell is over 1 MB ({len(texts[j]):,} characters)", number, header[indices[j]])
-        values = dict(zip(names, texts))
+        values = dict(zip(names, texts, strict=True))
         append(SheetRow(number, values, values))
     if progress and done % _PROGRESS_EVERY:
         progress(done % _PROGRESS_EVERY)
@@ -473,4 +475,3 @@ __all__ = [
     "write_table",
     "MAX_CELL",
 ]
-

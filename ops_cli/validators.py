@@ -42,12 +42,13 @@ KIND_ALIASES = {"person": "person", "function": "function", "funktion": "functio
 
 _CUSTOMER = re.compile(r"\d{1,20}")
 # Pragmatic: one @, a local part without spaces, a domain of dot-separated labels with a TLD.
-_EMAIL = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL = re.compile(  # dot-separated atoms (no leading, trailing or double dot) @ labels . tld
+    rf"{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}"
 )
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*")
-_NON_DIGITS = re.compile(r"\D+")
+# 3 to 20 digits, separated by spaces, hyphens, dots, slashes or parentheses, optionally after a "+"
+_PHONE = re.compile(r"(?=(?:\D*\d){3})(?!(?:\D*\d){21})\+?[0-9][0-9 ()./-]*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -68,7 +69,7 @@ def email(value: str) -> str:
     text = str(value).strip().lower()
     if not text:
         raise ValueError("email is missing")
-    if len(text) > 254 or not _EMAIL.fullmatch(text) or ".." in text or text.split("@")[0].startswith("."):
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
         raise ValueError(f"{text!r} is not a valid email address")
     return text
 
@@ -92,8 +93,7 @@ def phone(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    digits = len(_NON_DIGITS.sub("", text))
-    if not _PHONE.fullmatch(text) or digits < 3 or digits > 20:
+    if not _PHONE.fullmatch(text):
         raise ValueError(f"{text!r} is not a phone number (digits, spaces, +, -, parentheses)")
     return text
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.test_case_helpers import seed_customers
+from test_case_helpers import seed_customers
 
 
 @pytest.fixture

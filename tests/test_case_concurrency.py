@@ -7,7 +7,7 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.test_case_helpers import seed_customers
+from test_case_helpers import seed_customers
 
 WRITER = textwrap.dedent(
     """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ops_cli import cases
-from tests.test_case_helpers import seed_customers
+from test_case_helpers import seed_customers
 
 
 def test_demo_cases_load_once_with_every_status(ops, env):

@@ -8,7 +8,7 @@ import pytest
 
 from ops_cli import cases
 from ops_cli.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from tests.test_case_helpers import TZ, seed_customers
+from test_case_helpers import TZ, seed_customers
 
 
 def t(text: str) -> datetime:

@@ -9,7 +9,7 @@ import os
 import pty
 import subprocess
 
-from tests.conftest import OPS_BIN
+from conftest import OPS_BIN
 
 
 def _run_on_terminal(env, *args: str, **extra: str) -> str:

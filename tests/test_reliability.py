@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ops_cli.admin import check_store
-from tests.conftest import OPS_BIN
+from conftest import OPS_BIN
 
 ROWS = 60_000
 

@@ -36,16 +36,36 @@ def test_demo_customers_match_architecture(demo):
     by = {r["number"]: r for r in rows}
     assert list(by) == ["1001", "1002", "2001", "2002"]
     assert by["1001"] == {
-        "number": "1001", "name": "Polisregion Syd", "agreement": "rakel", "binding_until": None, "sla_tier": "none",
-        "service_level": "none", "fleet": 250, "kam": False, "swap_policy": "loan", "department": None,
+        "number": "1001",
+        "name": "Polisregion Syd",
+        "agreement": "rakel",
+        "binding_until": None,
+        "sla_tier": "none",
+        "service_level": "none",
+        "fleet": 250,
+        "kam": False,
+        "swap_policy": "loan",
+        "department": None,
         "domains": ["polisen.example"],
     }
     n = by["2001"]
-    assert (n["binding_until"], n["sla_tier"], n["service_level"], n["fleet"], n["kam"], n["swap_policy"]) == (
-        "2027-12-31", "gold", "prof", 400, True, "exchange")
+    assert (
+        n["binding_until"],
+        n["sla_tier"],
+        n["service_level"],
+        n["fleet"],
+        n["kam"],
+        n["swap_policy"],
+    ) == ("2027-12-31", "gold", "prof", 400, True, "exchange")
     b = by["2002"]
     assert (b["name"], b["agreement"], b["binding_until"], b["sla_tier"], b["service_level"], b["fleet"]) == (
-        "Café Bönan", "forening", "2027-06-30", "bronze", "bas", 13)
+        "Café Bönan",
+        "forening",
+        "2027-06-30",
+        "bronze",
+        "bas",
+        13,
+    )
 
 
 def test_demo_roster_people(demo):
@@ -60,8 +80,13 @@ def test_demo_roster_people(demo):
     assert by[("1002", "jonas.holm@rtj.example")]["roles"] == ["contact"]
     assert by[("2001", "maria.sund@nordbygg.example")]["roles"] == ["orderer"]
     assert by[("2001", "per.falk@nordbygg.example")] == {
-        "customer": "2001", "name": "Per Falk", "email": "per.falk@nordbygg.example", "phone": "+46701234567",
-        "roles": ["telephony"], "kind": "person"}
+        "customer": "2001",
+        "name": "Per Falk",
+        "email": "per.falk@nordbygg.example",
+        "phone": "+46701234567",
+        "roles": ["telephony"],
+        "kind": "person",
+    }
     assert by[("2002", "lisa.ek@bonan.example")]["roles"] == ["orderer", "telephony"]
 
 
@@ -69,8 +94,10 @@ def test_demo_load_is_idempotent(ops):
     first = roster.load_demo(ops)
     assert first["customers"]["created"] == 4 and first["roster"]["created"] == 15
     again = roster.load_demo(ops)
-    assert again == {"customers": {"created": 0, "updated": 0, "unchanged": 4},
-                     "roster": {"created": 0, "updated": 0, "unchanged": 15, "removed": 0}}
+    assert again == {
+        "customers": {"created": 0, "updated": 0, "unchanged": 4},
+        "roster": {"created": 0, "updated": 0, "unchanged": 15, "removed": 0},
+    }
 
 
 def test_init_demo_then_customer_list_end_to_end(env):
@@ -84,15 +111,41 @@ def test_init_demo_then_customer_list_end_to_end(env):
 # ------------------------------------------------------------------ customers
 def test_customer_add_show_set(env):
     env.now = "2026-11-20T10:00"
-    r = env.cli("roster", "customer", "add", "3001", "--name", "Åkeri Syd AB", "--agreement", "business",
-                "--binding-until", "2027-12-31", "--sla-tier", "silver", "--service-level", "prof", "--fleet", "40",
-                "--kam", "--domain", "Akeri.example", "--department", "kam", "--swap-policy", "exchange", "-f", "json")
+    r = env.cli(
+        "roster",
+        "customer",
+        "add",
+        "3001",
+        "--name",
+        "Åkeri Syd AB",
+        "--agreement",
+        "business",
+        "--binding-until",
+        "2027-12-31",
+        "--sla-tier",
+        "silver",
+        "--service-level",
+        "prof",
+        "--fleet",
+        "40",
+        "--kam",
+        "--domain",
+        "Akeri.example",
+        "--department",
+        "kam",
+        "--swap-policy",
+        "exchange",
+        "-f",
+        "json",
+    )
     assert r.code == 0, r.stderr
     assert r.stderr == ""  # eligible: no warning
     data = r.json()
     assert data["domains"] == ["akeri.example"] and data["kam"] is True and data["department"] == "kam"
     assert "warnings" not in data
-    r = env.cli("roster", "customer", "set", "3001", "--fleet", "41", "--no-kam", "--domain", "", "-f", "json")
+    r = env.cli(
+        "roster", "customer", "set", "3001", "--fleet", "41", "--no-kam", "--domain", "", "-f", "json"
+    )
     assert r.code == 0, r.stderr
     assert (r.json()["fleet"], r.json()["kam"], r.json()["domains"]) == (41, False, [])
     shown = env.cli("roster", "customer", "show", "3001", "-f", "json").json()
@@ -139,7 +192,10 @@ def test_customer_set_bad_values(demo, args, message):
 def test_customer_errors(demo):
     before = demo.snapshot()
     r = demo.cli("roster", "customer", "add", "2001", "--name", "Again")
-    assert r.code == 6 and "customer 2001 already exists; change it with `ops roster customer set 2001`" in r.stderr
+    assert (
+        r.code == 6
+        and "customer 2001 already exists; change it with `ops roster customer set 2001`" in r.stderr
+    )
     r = demo.cli("roster", "customer", "add", "20x1", "--name", "X")
     assert r.code == 3 and "must be digits only" in r.stderr
     r = demo.cli("roster", "customer", "add", "3005")
@@ -165,7 +221,11 @@ def test_customer_import_upserts_and_keeps_absent_columns(demo, tmp_path):
     path.write_text("Kundnummer;Kund;Antal\n2001;Nordbygg AB;410\n3001;Nytt AB;5\n", encoding="cp1252")
     r = demo.cli("roster", "customer", "import", str(path), "-f", "json")
     assert r.code == 0, r.stderr
-    assert {k: r.json()[k] for k in ("created", "updated", "unchanged")} == {"created": 1, "updated": 1, "unchanged": 0}
+    assert {k: r.json()[k] for k in ("created", "updated", "unchanged")} == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 0,
+    }
     c = demo.cli("roster", "customer", "show", "2001", "-f", "json").json()
     assert c["fleet"] == 410 and c["sla_tier"] == "gold" and c["domains"] == ["nordbygg.example"]
 
@@ -182,11 +242,13 @@ def test_customer_import_bad_rows_all_reported(demo, tmp_path):
     before = demo.snapshot()
     r = demo.cli("roster", "customer", "import", str(path))
     assert r.code == 3
-    for line in (f"{path}:3: number: customer number 'x1' must be digits only",
-                 f"{path}:3: sla_tier: unknown SLA tier 'platinum'",
-                 f"{path}:3: fleet: fleet size '-3' must be a whole number",
-                 f"{path}:3: binding_until: not a date: 'soon'",
-                 f"{path}:4: name: name is missing"):
+    for line in (
+        f"{path}:3: number: customer number 'x1' must be digits only",
+        f"{path}:3: sla_tier: unknown SLA tier 'platinum'",
+        f"{path}:3: fleet: fleet size '-3' must be a whole number",
+        f"{path}:3: binding_until: not a date: 'soon'",
+        f"{path}:4: name: name is missing",
+    ):
         assert line in r.stderr
     assert demo.snapshot() == before
 
@@ -202,13 +264,48 @@ def test_customer_import_dry_run(demo, tmp_path):
 
 # ------------------------------------------------------------------ entries
 def test_add_update_remove_entry_by_the_desk(demo):
-    r = demo.cli("roster", "add", "-c", "2001", "-e", "Eva.Lund@Nordbygg.example", "--name", "Eva Lund",
-                 "-r", "contact", "-r", "viewer", "--phone", "070-555 12 34", "-f", "json")
+    r = demo.cli(
+        "roster",
+        "add",
+        "-c",
+        "2001",
+        "-e",
+        "Eva.Lund@Nordbygg.example",
+        "--name",
+        "Eva Lund",
+        "-r",
+        "contact",
+        "-r",
+        "viewer",
+        "--phone",
+        "070-555 12 34",
+        "-f",
+        "json",
+    )
     assert r.code == 0, r.stderr
-    assert r.json() == {"customer": "2001", "name": "Eva Lund", "email": "eva.lund@nordbygg.example",
-                        "phone": "070-555 12 34", "roles": ["contact", "viewer"], "kind": "person", "result": "created"}
-    r = demo.cli("roster", "add", "-c", "2001", "-e", "eva.lund@nordbygg.example", "--name", "Eva Lund",
-                 "-r", "beställare", "-f", "json")
+    assert r.json() == {
+        "customer": "2001",
+        "name": "Eva Lund",
+        "email": "eva.lund@nordbygg.example",
+        "phone": "070-555 12 34",
+        "roles": ["contact", "viewer"],
+        "kind": "person",
+        "result": "created",
+    }
+    r = demo.cli(
+        "roster",
+        "add",
+        "-c",
+        "2001",
+        "-e",
+        "eva.lund@nordbygg.example",
+        "--name",
+        "Eva Lund",
+        "-r",
+        "beställare",
+        "-f",
+        "json",
+    )
     assert r.json()["result"] == "updated" and r.json()["roles"] == ["orderer"]
     r = demo.cli("roster", "remove", "-c", "2001", "-e", "eva.lund@nordbygg.example", "-f", "json")
     assert r.code == 0 and r.json()["result"] == "removed"
@@ -218,21 +315,37 @@ def test_add_update_remove_entry_by_the_desk(demo):
 
 
 def test_add_with_by_an_orderer_is_audited_as_that_person(demo):
-    r = demo.cli("roster", "add", "-c", "2001", "-e", "ny@nordbygg.example", "--name", "Ny", "-r", "viewer",
-                 "--by", "Maria.Sund@nordbygg.example")
+    r = demo.cli(
+        "roster",
+        "add",
+        "-c",
+        "2001",
+        "-e",
+        "ny@nordbygg.example",
+        "--name",
+        "Ny",
+        "-r",
+        "viewer",
+        "--by",
+        "Maria.Sund@nordbygg.example",
+    )
     assert r.code == 0, r.stderr
     assert audit_rows(demo)[-1][2] == "maria.sund@nordbygg.example"
 
 
 @pytest.mark.parametrize(
     "by",
-    ["per.falk@nordbygg.example",  # telephony, not orderer
-     "anna.berg@polisen.example",  # orderer of another customer
-     "stranger@example.com"],
+    [
+        "per.falk@nordbygg.example",  # telephony, not orderer
+        "anna.berg@polisen.example",  # orderer of another customer
+        "stranger@example.com",
+    ],
 )
 def test_add_and_remove_with_by_a_non_orderer_is_refused(demo, by):
     before = demo.snapshot()
-    r = demo.cli("roster", "add", "-c", "2001", "-e", "ny@nordbygg.example", "--name", "Ny", "-r", "viewer", "--by", by)
+    r = demo.cli(
+        "roster", "add", "-c", "2001", "-e", "ny@nordbygg.example", "--name", "Ny", "-r", "viewer", "--by", by
+    )
     assert r.code == 5
     assert "manage-roster needs the role orderer" in r.stderr
     r = demo.cli("roster", "remove", "-c", "2001", "-e", "per.falk@nordbygg.example", "--by", by)
@@ -256,8 +369,12 @@ def test_entry_bad_input(demo):
 
 def test_list_filters_and_show(demo):
     rows = demo.cli("roster", "list", "--role", "orderer", "-f", "json").json()
-    assert {r["email"] for r in rows} == {"anna.berg@polisen.example", "karin.lind@rtj.example",
-                                          "maria.sund@nordbygg.example", "lisa.ek@bonan.example"}
+    assert {r["email"] for r in rows} == {
+        "anna.berg@polisen.example",
+        "karin.lind@rtj.example",
+        "maria.sund@nordbygg.example",
+        "lisa.ek@bonan.example",
+    }
     rows = demo.cli("roster", "list", "-c", "2002", "--role", "telefoniansvarig", "-f", "json").json()
     assert [r["email"] for r in rows] == ["lisa.ek@bonan.example"]
     assert demo.cli("roster", "list", "-c", "9999").code == 4
@@ -269,7 +386,18 @@ def test_list_filters_and_show(demo):
 
 
 def test_show_email_in_two_rosters_asks_for_customer(demo):
-    demo.cli("roster", "add", "-c", "1002", "-e", "anna.berg@polisen.example", "--name", "Anna Berg", "-r", "viewer")
+    demo.cli(
+        "roster",
+        "add",
+        "-c",
+        "1002",
+        "-e",
+        "anna.berg@polisen.example",
+        "--name",
+        "Anna Berg",
+        "-r",
+        "viewer",
+    )
     r = demo.cli("roster", "show", "anna.berg@polisen.example")
     assert r.code == 3 and "customers 1001, 1002; choose one with --customer" in r.stderr
     r = demo.cli("roster", "show", "anna.berg@polisen.example", "-c", "1002", "-f", "json")

@@ -72,7 +72,9 @@ def test_csv_quoted_fields_with_newlines_keep_record_numbers(tmp_path):
 
 def test_progress_callback_counts_rows(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text("customer,email\n" + "".join(f"{i},e{i}@x.example\n" for i in range(2500)), encoding="utf-8")
+    path.write_text(
+        "customer,email\n" + "".join(f"{i},e{i}@x.example\n" for i in range(2500)), encoding="utf-8"
+    )
     seen = []
     read_table(path, COLS, progress=seen.append)
     assert sum(seen) == 2500
@@ -93,7 +95,12 @@ def test_xlsx_numeric_and_date_cells(tmp_path):
     cols = [*COLS, Column("when", required=False)]
     rows = read_table(path, cols).rows
     assert [r.row for r in rows] == [2, 3, 5]
-    assert rows[0].values == {"customer": "1001", "email": "A@B.example", "phone": "+46701234567", "when": "2027-12-31"}
+    assert rows[0].values == {
+        "customer": "1001",
+        "email": "A@B.example",
+        "phone": "+46701234567",
+        "when": "2027-12-31",
+    }
     assert rows[1].values["customer"] == "1002"  # never "1002.0"
     assert rows[1].values["phone"] == "46701234567"
     assert rows[1].values["when"] == "2026-01-02T10:30:00"
@@ -243,10 +250,24 @@ def test_cell_date_rejects(value):
 
 # ------------------------------------------------------------------ writing
 ROWS = [
-    {"customer": "1001", "name": "=HYPERLINK(\"http://evil\")", "phone": "+46701234567", "fleet": 250,
-     "until": date(2027, 12, 31), "note": "-minus", "neg": "-12"},
-    {"customer": "2002", "name": "@cmd", "phone": "070-123 45 67", "fleet": 13, "until": None, "note": "\tx",
-     "neg": "+1"},
+    {
+        "customer": "1001",
+        "name": '=HYPERLINK("http://evil")',
+        "phone": "+46701234567",
+        "fleet": 250,
+        "until": date(2027, 12, 31),
+        "note": "-minus",
+        "neg": "-12",
+    },
+    {
+        "customer": "2002",
+        "name": "@cmd",
+        "phone": "070-123 45 67",
+        "fleet": 13,
+        "until": None,
+        "note": "\tx",
+        "neg": "+1",
+    },
 ]
 OUT_COLS = ["customer", "name", "phone", "fleet", "until", "note", "neg"]
 
@@ -279,7 +300,15 @@ def test_write_csv_bom_and_owasp(tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(data.decode("utf-8-sig").splitlines()))
     assert lines[0] == OUT_COLS
-    assert lines[1] == ["1001", "'=HYPERLINK(\"http://evil\")", "+46701234567", "250", "2027-12-31", "'-minus", "-12"]
+    assert lines[1] == [
+        "1001",
+        '\'=HYPERLINK("http://evil")',
+        "+46701234567",
+        "250",
+        "2027-12-31",
+        "'-minus",
+        "-12",
+    ]
     assert lines[2][1] == "'@cmd" and lines[2][2] == "070-123 45 67" and lines[2][5] == "'\tx"
     assert lines[2][6] == "+1"
 

@@ -44,7 +44,9 @@ def existing_numbers(store: Store, numbers: Iterable[str]) -> set[str]:
     for i in range(0, len(keys), _CHUNK):
         part = keys[i : i + _CHUNK]
         marks = ",".join("?" * len(part))
-        found.update(r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", part))
+        found.update(
+            r[0] for r in store.query(f"SELECT number FROM customers WHERE number IN ({marks})", part)
+        )
     return found
 
 
@@ -68,7 +70,12 @@ def all_domains(store: Store) -> dict[str, list[str]]:
 
 
 def domains_of(store: Store, number: str) -> list[str]:
-    return [r[0] for r in store.query("SELECT domain FROM customer_domains WHERE customer = ? ORDER BY domain", (number,))]
+    return [
+        r[0]
+        for r in store.query(
+            "SELECT domain FROM customer_domains WHERE customer = ? ORDER BY domain", (number,)
+        )
+    ]
 
 
 def domain_owner(store: Store, domain: str) -> str | None:
@@ -89,16 +96,28 @@ def insert_customer(store: Store, number: str, fields: dict[str, Any], at: str) 
     )
 
 
+def insert_customers(store: Store, rows: Iterable[tuple[str, str]], at: str) -> None:
+    """New customers with defaults: rows of (number, name)."""
+    store.executemany(
+        "INSERT INTO customers (number, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        ((number, name, at, at) for number, name in rows),
+    )
+
+
 def update_customer(store: Store, number: str, fields: dict[str, Any], at: str) -> None:
     if not fields:
         return
     sets = ", ".join(f"{k} = ?" for k in fields)
-    store.execute(f"UPDATE customers SET {sets}, updated_at = ? WHERE number = ?", (*fields.values(), at, number))
+    store.execute(
+        f"UPDATE customers SET {sets}, updated_at = ? WHERE number = ?", (*fields.values(), at, number)
+    )
 
 
 def set_domains(store: Store, number: str, domains: Sequence[str]) -> None:
     store.execute("DELETE FROM customer_domains WHERE customer = ?", (number,))
-    store.executemany("INSERT INTO customer_domains (domain, customer) VALUES (?, ?)", [(d, number) for d in domains])
+    store.executemany(
+        "INSERT INTO customer_domains (domain, customer) VALUES (?, ?)", [(d, number) for d in domains]
+    )
 
 
 # ------------------------------------------------------------------ entries
@@ -138,7 +157,8 @@ def entries_of_customers(store: Store, numbers: Iterable[str]) -> dict[tuple[str
             part = keys[i : i + _CHUNK]
             marks = ",".join("?" * len(part))
             for c, e, n, p, k, r in conn.execute(
-                f"SELECT customer, email, name, phone, kind, roles FROM roster_entries WHERE customer IN ({marks})",
+                "SELECT customer, email, name, phone, kind, roles FROM roster_entries"
+                f" WHERE customer IN ({marks})",
                 part,
             ):
                 out[(c, e)] = (n, p, k, r)
