@@ -177,24 +177,32 @@ def test_lock_out_in_the_core_raises_conflict(store):
     assert sla._locked_until(store, "2001", store.now() + timedelta(minutes=16)) is None
 
 
-def _on_a_terminal(env, args, typed, timeout=60):
-    """Run `ops` on a pseudo-terminal, answering each prompt in turn; returns (exit code, output)."""
+def _on_a_terminal(env, args, typed, timeout=30):
+    """Run `ops` on a pseudo-terminal, answering each prompt once; returns (exit code, output).
+
+    The child is killed if it is still running after ``timeout`` seconds, so a
+    prompt that is never answered fails the test instead of hanging it.
+    """
     import os
     import pty
     import select
+    import signal
     import time
 
     from tests.conftest import OPS_BIN
 
+    prompts = (b"Support code:", b"Repeat for confirmation:")
     pid, fd = pty.fork()
     if pid == 0:  # the child: stdin/stdout are the terminal
         os.execve(str(OPS_BIN), [str(OPS_BIN), *args], env.environ())
     out = b""
-    answers = list(typed)
+    answered = 0
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
             try:
                 chunk = os.read(fd, 4096)
             except OSError:
@@ -202,10 +210,19 @@ def _on_a_terminal(env, args, typed, timeout=60):
             if not chunk:
                 break
             out += chunk
-            if answers and out.rstrip().endswith(b":"):
-                os.write(fd, answers.pop(0).encode() + b"\n")
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
+            asked = sum(out.count(p) for p in prompts)
+            if asked > answered and answered < len(typed):
+                # click prints the prompt before getpass turns echo off and flushes
+                # the terminal's input: give it a moment, or the answer is lost.
+                time.sleep(0.5)
+                os.write(fd, typed[answered].encode() + b"\n")
+                answered += 1
+    finally:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
 
 
