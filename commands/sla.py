@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ._common import ops as get_ops
-from ._options import ByOpt, CustomerOpt, DryRunOpt, FormatOpt, OutputFormat
+from ._options import CustomerOpt, DryRunOpt, FormatOpt, OutputFormat
 from ._output import emit, emit_text, info, progress
 
 app = typer.Typer(
@@ -30,6 +30,12 @@ def callback() -> None:
 
 
 CustomerArg = Annotated[str, typer.Argument(metavar="CUSTOMER", help="Customer number, e.g. 2001.")]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by", metavar="EMAIL", help="Who does this (named in the audit log); default: the desk's operator."
+    ),
+]
 
 
 @app.command("tiers")
@@ -68,7 +74,11 @@ def check(
     customer: CustomerArg,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="DATE", help="Check on this day (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--at",
+            metavar="DATE",
+            help="Check on this day (YYYY-MM-DD; a time counts as its desk-local day); default today.",
+        ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -83,7 +93,10 @@ def check(
     from ops_cli import sla
 
     result = sla.check(get_ops(ctx), customer, at)
-    emit(result, fmt)
+    if fmt is OutputFormat.json:
+        emit(result, fmt)
+    else:
+        emit({**result, "reasons": "; ".join(result["reasons"])}, fmt)
     if not result["eligible"]:
         raise typer.Exit(1)
 
@@ -102,7 +115,7 @@ def _read_code(prompt: str, confirm: bool) -> str:
 
 @app.command("set-code")
 def set_code(
-    ctx: typer.Context, customer: CustomerArg, by: ByOpt = None, fmt: FormatOpt = OutputFormat.table
+    ctx: typer.Context, customer: CustomerArg, by: ActorOpt = None, fmt: FormatOpt = OutputFormat.table
 ) -> None:
     """Set the customer's SLA support code (asked twice on a terminal, else one line of stdin).
 
@@ -122,7 +135,7 @@ def set_code(
 
 @app.command("verify-code")
 def verify_code(
-    ctx: typer.Context, customer: CustomerArg, by: ByOpt = None, fmt: FormatOpt = OutputFormat.table
+    ctx: typer.Context, customer: CustomerArg, by: ActorOpt = None, fmt: FormatOpt = OutputFormat.table
 ) -> None:
     """Check a caller's SLA support code (hidden prompt on a terminal, else one line of stdin).
 
@@ -210,7 +223,7 @@ def kpi_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help=".xlsx or .csv with the KPI counts.")],
     dry_run: DryRunOpt = False,
-    by: ByOpt = None,
+    by: ActorOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Import KPI counts: customer, zone, date, attempts, setups_ok, established, terminated_ok.

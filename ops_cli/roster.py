@@ -572,7 +572,7 @@ def import_roster(
     table = read_table(path, ROSTER_COLUMNS, progress=progress)
     file = table.file
     checker = _RowChecker()
-    valid: dict[tuple[str, str], tuple[int, tuple]] = {}
+    valid: dict[tuple[str, str], tuple[SheetRow, tuple]] = {}
     names: dict[str, str] = {}
     first_row: dict[str, int] = {}
     problems: list[Problem] = []
@@ -599,12 +599,12 @@ def import_roster(
                         (
                             "email",
                             f"{key[1]} is listed twice for customer {key[0]} with different data "
-                            f"(also row {seen[0]})",
+                            f"(also row {seen[0].row})",
                         )
                     ],
                 )
             continue
-        valid[key] = (row.row, data)
+        valid[key] = (row, data)
         first_row.setdefault(key[0], row.row)
         if "customer_name" in row.values and key[0] not in names:
             cname = v.text_cell(row.values["customer_name"])
@@ -634,12 +634,9 @@ def import_roster(
                 )
             gone = set(missing)
             for key in [k for k in valid if k[0] in gone]:
-                rowno, _ = valid.pop(key)
+                row, _ = valid.pop(key)
                 rejected.append(
-                    (
-                        next(r for r in table.rows if r.row == rowno),
-                        f"customer: customer {key[0]} not found (give customer_name to create it)",
-                    )
+                    (row, f"customer: customer {key[0]} not found (give customer_name to create it)")
                 )
             numbers -= gone
         creating = {c: names[c] for c in sorted(unknown - set(missing))}

@@ -272,13 +272,13 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
             reasons.append(f"binding end {binding_text!r} is not a date")
     if not binding_text:
         reasons.append(
-            f"no binding end date recorded; at least {_plural(need, 'month')} of binding are needed"
+            f"no binding end date recorded (at least {_plural(need, 'month')} of binding needed)"
         )
     elif binding is not None:
         if binding < at:
             reasons.append(
-                f"binding ended {binding.isoformat()}; "
-                f"at least {_plural(need, 'month')} of binding are needed"
+                f"binding ended {binding.isoformat()} "
+                f"(at least {_plural(need, 'month')} of binding needed)"
             )
         elif binding < add_months(at, need):
             months, days = months_between(at, binding)
@@ -292,9 +292,21 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
     return {"eligible": not reasons, "reasons": reasons}
 
 
+def _day(ops: Ops, text: str) -> date:
+    """A day typed for --at: YYYY-MM-DD, or a time whose desk-local date is taken."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    try:
+        return clock.parse_time(text, ops.tz, "--at").date()
+    except InvalidInput:
+        raise InvalidInput(f"--at: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
 def check(ops: Ops, customer_number: str, at: str | None = None) -> dict[str, Any]:
     """``sla check``: eligibility on ``at`` (a date, default today) with the facts used."""
-    day = clock.parse_date(at, "--at") if at else ops.now().date()
+    day = _day(ops, at) if at else ops.now().date()
     result = eligibility(ops, customer_number, day)
     row = q.customer_row(ops.store, str(customer_number).strip())
     return {

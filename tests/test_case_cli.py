@@ -6,7 +6,6 @@ import csv
 import json
 
 import pytest
-
 from test_case_helpers import seed_customers
 
 

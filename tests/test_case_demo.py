@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ops_cli import cases
 from test_case_helpers import seed_customers
+
+from ops_cli import cases
 
 
 def test_demo_cases_load_once_with_every_status(ops, env):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from test_case_helpers import TZ, seed_customers
 
 from ops_cli import cases
 from ops_cli.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from test_case_helpers import TZ, seed_customers
 
 
 def t(text: str) -> datetime:

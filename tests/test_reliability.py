@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import OPS_BIN
 
 from ops_cli.admin import check_store
-from conftest import OPS_BIN
 
 ROWS = 60_000
 

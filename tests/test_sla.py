@@ -248,14 +248,14 @@ def test_wrong_agreement_and_missing_binding_name_each_rule(customers):
         "eligible": False,
         "reasons": [
             "agreement type 'rakel' is not one of business, erhverv, mobildeal, forening",
-            "no binding end date recorded; at least 3 months of binding are needed",
+            "no binding end date recorded (at least 3 months of binding needed)",
         ],
     }
     assert sla.eligibility(customers, "3005", date(2026, 11, 20))["reasons"] == [
         "no agreement type recorded; eligible types are business, erhverv, mobildeal, forening"
     ]
     assert sla.eligibility(customers, "3004", date(2026, 11, 20))["reasons"] == [
-        "binding ended 2026-10-31; at least 3 months of binding are needed"
+        "binding ended 2026-10-31 (at least 3 months of binding needed)"
     ]
 
 
@@ -283,7 +283,7 @@ def test_eligibility_rules_from_config(customers, env):
             "agreement type 'erhverv' is not one of rakel"
         ]
         assert sla.eligibility(custom, "1001", date(2026, 11, 20))["reasons"] == [
-            "no binding end date recorded; at least 1 month of binding are needed"
+            "no binding end date recorded (at least 1 month of binding needed)"
         ]
     finally:
         custom.close()
@@ -412,3 +412,9 @@ def test_explain_cli(customers, env):
     assert missing.code == 4
     assert "case 2026-99999 not found" in missing.stderr
     assert env.snapshot() == before
+
+
+def test_check_at_takes_a_time_too(customers, env):
+    # 23:30 UTC on 2026-11-20 is already 2026-11-21 in Stockholm: one day too late for 3001.
+    assert env.cli("sla", "check", "3001", "--at", "2026-11-20T22:30Z").code == 0
+    assert env.cli("sla", "check", "3001", "--at", "2026-11-20T23:30Z").code == 1
