@@ -358,8 +358,10 @@ def import_(
         warn(f"{result['rejected']} rejected row(s) written to {result['rejected_file']}")
     elif result["rejected"]:
         warn(f"{result['rejected']} row(s) would be rejected")
-    for number in result["customers_created"]:
-        info(f"{'would create' if dry_run else 'created'} customer {number}")
+    created = result["customers_created"]
+    if created:
+        listed = ", ".join(created[:10]) + (f" and {len(created) - 10} more" if len(created) > 10 else "")
+        info(f"{'would create' if dry_run else 'created'} customer{'s' if len(created) > 1 else ''} {listed}")
     if dry_run:
         info("dry run: nothing was written")
     if fmt is OutputFormat.json:

@@ -43,12 +43,12 @@ KIND_ALIASES = {"person": "person", "function": "function", "funktion": "functio
 _CUSTOMER = re.compile(r"\d{1,20}")
 # Pragmatic: one @, a local part without spaces, a domain of dot-separated labels with a TLD.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_EMAIL = re.compile(  # dot-separated atoms (no leading, trailing or double dot) @ labels . tld
+EMAIL = re.compile(  # dot-separated atoms (no leading, trailing or double dot) @ labels . tld
     rf"{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}"
 )
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 # 3 to 20 digits, separated by spaces, hyphens, dots, slashes or parentheses, optionally after a "+"
-_PHONE = re.compile(r"(?=(?:\D*\d){3})(?!(?:\D*\d){21})\+?[0-9][0-9 ()./-]*")
+PHONE = re.compile(r"(?=(?:\D*\d){3})(?!(?:\D*\d){21})\+?[0-9][0-9 ()./-]*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -69,9 +69,19 @@ def email(value: str) -> str:
     text = str(value).strip().lower()
     if not text:
         raise ValueError("email is missing")
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
+    if len(text) > 254 or not EMAIL.fullmatch(text):
         raise ValueError(f"{text!r} is not a valid email address")
     return text
+
+
+def is_email(text: str) -> bool:
+    """Fast yes/no for already trimmed, lower-case text (the hot loop of an import)."""
+    return len(text) <= 254 and EMAIL.fullmatch(text) is not None
+
+
+def is_phone(text: str) -> bool:
+    """Fast yes/no for already trimmed text (the hot loop of an import)."""
+    return PHONE.fullmatch(text) is not None
 
 
 def domain(value: str) -> str:
@@ -93,7 +103,7 @@ def phone(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
-    if not _PHONE.fullmatch(text):
+    if not PHONE.fullmatch(text):
         raise ValueError(f"{text!r} is not a phone number (digits, spaces, +, -, parentheses)")
     return text
 

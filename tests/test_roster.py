@@ -462,3 +462,30 @@ def test_json_is_one_document(demo):
     r = demo.cli("roster", "customer", "show", "2001", "-f", "json")
     data = json.loads(r.stdout)
     assert [e["email"] for e in data["roster"]][0] == "emma.strand@nordbygg.example"
+
+
+def test_customer_import_xlsx_dates_serials_and_swedish_headers(env, tmp_path):
+    from datetime import date
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        ["Kundnummer", "Kund", "Avtal", "Bindningstid", "SLA", "Servicenivå", "Antal", "KAM", "Domäner"]
+    )
+    ws.append(
+        [3001, "Åkeri Syd AB", "business", date(2027, 12, 31), "Silver", "prof", 40, "ja", "akeri.example"]
+    )
+    ws.append([3002.0, "Bygg Norr AB", "mobildeal", 46568, "none", "bas", 7.0, "nej", "a.example, b.example"])
+    wb.save(tmp_path / "c.xlsx")
+    r = env.cli("roster", "customer", "import", str(tmp_path / "c.xlsx"), "-f", "json")
+    assert r.code == 0, r.stderr
+    assert r.json()["created"] == 2
+    rows = {c["number"]: c for c in env.cli("roster", "customer", "list", "-f", "json").json()}
+    assert rows["3001"]["binding_until"] == "2027-12-31" and rows["3001"]["sla_tier"] == "silver"
+    assert rows["3001"]["kam"] is True and rows["3001"]["fleet"] == 40
+    assert rows["3002"]["binding_until"] == "2027-06-30"  # Excel serial 46568
+    assert rows["3002"]["domains"] == ["a.example", "b.example"] and rows["3002"]["kam"] is False
+    again = env.cli("roster", "customer", "import", str(tmp_path / "c.xlsx"), "-f", "json").json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)

@@ -505,3 +505,11 @@ def test_import_end_to_end_subprocess(demo, tmp_path):
     assert json.loads(r.stdout)["created"] == 1
     r = demo.run("roster", "import", str(tmp_path / "nope.csv"))
     assert r.code == 3 and r.stderr.startswith("error: ") and "no such file" in r.stderr
+
+
+def test_same_row_twice_with_the_same_data_is_one_entry(demo, tmp_path):
+    row = ["2001", "Dup Licate", "dup@nordbygg.example", "viewer"]
+    path = csv_file(tmp_path / "r.csv", [["customer", "name", "email", "role"], row, row])
+    r = demo.cli("roster", "import", str(path), "-f", "json")
+    assert r.code == 0, r.stderr
+    assert (r.json()["created"], r.json()["rejected"]) == (1, 0)

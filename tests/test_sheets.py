@@ -57,6 +57,20 @@ def test_header_aliases_ignore_case_spaces_underscores(tmp_path):
     assert table.rows[0].values == {"customer": "7", "email": "a@b.example"}
 
 
+def test_title_rows_above_the_header_are_skipped(tmp_path):
+    path = xlsx(
+        tmp_path / "r.xlsx",
+        [["Behöriga personer, Nordbygg AB"], [], ["Kundnummer", "E-post"], [2001, "a@b.example"]],
+    )
+    rows = read_table(path, COLS).rows
+    assert [(r.row, r.values["customer"]) for r in rows] == [(4, "2001")]
+    (tmp_path / "r.csv").write_text(
+        "Behöriga personer\n\nKundnummer;E-post;Telefon\n2001;a@b.example;070-1 23\n"
+    )
+    rows = read_table(tmp_path / "r.csv", COLS).rows
+    assert [(r.row, r.values["phone"]) for r in rows] == [(4, "070-1 23")]
+
+
 def test_optional_column_absent(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("customer,email\n1,a@b.example\n", encoding="utf-8")
@@ -316,3 +330,14 @@ def test_write_csv_bom_and_owasp(tmp_path):
 def test_write_unknown_extension(tmp_path):
     with pytest.raises(InvalidInput, match="unknown file type"):
         write_table(tmp_path / "x.ods", ROWS, OUT_COLS)
+
+
+def test_garbage_collector_is_back_on_after_reading_even_after_an_error(tmp_path):
+    import gc
+
+    (tmp_path / "r.csv").write_text("customer,email\n1,a@b.example\n")
+    read_table(tmp_path / "r.csv", COLS)
+    assert gc.isenabled()
+    with pytest.raises(InvalidInput):
+        read_table(tmp_path / "r.csv", [Column("nothing")])
+    assert gc.isenabled()
