@@ -30,7 +30,7 @@ def _param_row(param: Any) -> str | None:
     if getattr(param, "hidden", False) or param.name in ("help",):
         return None
     if param.param_type_name == "argument":
-        name = f"`{(param.metavar or param.name).upper()}`"
+        name = f"`{param.human_readable_name.upper()}`"
         kind = "argument"
     else:
         names = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
@@ -46,7 +46,7 @@ def _param_row(param: Any) -> str | None:
         help_text += " (required)"
     if getattr(param, "multiple", False):
         help_text += " (repeatable)"
-    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    choices = getattr(getattr(param, "type", None), "choices", None)
     if choices:
         help_text += " One of: " + ", ".join(f"`{getattr(c, 'value', c)}`" for c in choices) + "."
     return f"| {name} | {kind} | {help_text.strip()} |"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Annotated, Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
@@ -46,8 +47,8 @@ class OpsGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # usage errors and explicit exits keep Typer's handling (exit 2...)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # usage errors and explicit exits keep click's handling (exit 2...)
         except Exception as exc:  # the one place core errors become exit codes
             raise typer.Exit(exit_code_for(exc)) from None
         finally:
