@@ -60,12 +60,12 @@ def _command_doc(path: str, command: Any, lines: list[str], level: int) -> None:
         lines.append(help_text.replace("\b\n", ""))
         lines.append("")
     rows = [row for row in (_param_row(p) for p in command.params) if row]
-    subcommands = getattr(command, "commands", None)
-    if rows and not subcommands:
+    names = command.list_commands(None) if hasattr(command, "list_commands") else []
+    if rows and not names:
         lines.extend(["| name | kind | meaning |", "|---|---|---|", *rows, ""])
-    if subcommands:
-        for name in sorted(subcommands):
-            sub = subcommands[name]
+    if names:
+        for name in sorted(names):
+            sub = command.get_command(None, name)
             if getattr(sub, "hidden", False):
                 continue
             _command_doc(f"{path} {name}", sub, lines, min(level + 1, 4))

@@ -1,7 +1,5 @@
 """Option types shared by every command, declared once."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

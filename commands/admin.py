@@ -1,7 +1,5 @@
 """Admin commands: `ops init`, `ops config ...`, `ops db ...`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The root `ops` command: global options, lazily loaded groups, error mapping."""
 
-from __future__ import annotations
-
 import importlib
 from typing import Annotated, Any
 
@@ -39,7 +37,7 @@ class OpsGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in GROUPS:
             module_name, attribute = GROUPS[cmd_name]
             module = importlib.import_module(f"ops_cli.commands.{module_name}")
-            command = typer.main.get_command(getattr(module, attribute))
+            command = _lazy_group(getattr(module, attribute))
             command.name = cmd_name
             self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
@@ -68,6 +66,51 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class LazySubcommands(TyperGroup):
+    """A group whose commands are converted from Typer only when used.
+
+    Converting a command makes Typer inspect its signature; doing that for the
+    one command being run, not for all twenty of its group, keeps start-up low.
+    """
+
+    _pending: dict[str, Any]
+    _order: list[str]
+    _app: Any
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self._order)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in self._pending:
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                self._pending.pop(cmd_name),
+                pretty_exceptions_short=self._app.pretty_exceptions_short,
+                rich_markup_mode=self.rich_markup_mode,
+            )
+        return self.commands.get(cmd_name)
+
+
+def _lazy_group(typer_app: typer.Typer) -> Any:
+    """The click group of a command module, its commands converted on demand."""
+    if typer_app.registered_callback is None:
+        return typer.main.get_command(typer_app)
+    infos = list(typer_app.registered_commands)
+    typer_app.registered_commands = []
+    try:
+        group = typer.main.get_command(typer_app)  # options, help and sub-groups only
+    finally:
+        typer_app.registered_commands = infos
+    if type(group) is not TyperGroup:
+        return typer.main.get_command(typer_app)
+    group.__class__ = LazySubcommands
+    group._pending = {
+        info.name or typer.main.get_command_name(info.callback.__name__): info for info in infos
+    }
+    group._order = [*group._pending, *group.commands]
+    group._app = typer_app
+    return group
 
 
 def _version(value: bool) -> None:

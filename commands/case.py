@@ -1,7 +1,5 @@
 """`ops case`: Support cases."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

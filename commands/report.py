@@ -1,7 +1,5 @@
 """`ops report`: Reports."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

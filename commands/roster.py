@@ -1,7 +1,5 @@
 """`ops roster`: Customers and their authorised people."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

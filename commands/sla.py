@@ -1,8 +1,6 @@
 """`ops sla`: SLA tiers (bronze/silver/gold), eligibility, support codes, business-hours
 callback timers and KPI (CSSR/CTSR) data."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

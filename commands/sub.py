@@ -1,7 +1,5 @@
 """`ops sub`: Radio subscriptions (ISSI/TEI)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

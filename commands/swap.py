@@ -1,7 +1,5 @@
 """`ops swap`: Spare-phone (swap) stock sized at 8 % of the fleet."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -16,7 +16,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,23 @@ from ops_cli.errors import Conflict, InvalidInput, OpsError
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+_MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
 def migration_files() -> list[tuple[int, str, str]]:
     """The numbered migrations shipped with the package: (number, name, sql)."""
     found = []
-    for entry in resources.files("ops_cli.store.migrations").iterdir():
+    for entry in os.scandir(_MIGRATIONS_DIR):
         match = _MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+            with open(entry.path, encoding="utf-8") as handle:
+                found.append((int(match.group(1)), entry.name, handle.read()))
     return sorted(found)
+
+
+def latest_version() -> int:
+    """The highest migration number shipped (cheap: file names only)."""
+    return max(int(m.group(1)) for e in os.scandir(_MIGRATIONS_DIR) if (m := _MIGRATION_NAME.match(e.name)))
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -251,6 +259,8 @@ class StoreUnreadable(OpsError):
 
 def migrate(store: Store) -> list[str]:
     """Apply pending migrations, each in its own transaction; returns the names applied."""
+    if store.user_version() >= latest_version():
+        return []  # the common case: nothing to read
     pending = [m for m in migration_files() if m[0] > store.user_version()]
     applied = []
     for number, name, sql in pending:
