@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from ops_cli import config as config_mod
 from ops_cli.context import Ops
 from ops_cli.errors import InvalidInput
+from ops_cli.store import check_file
 
 
 def init(ops: Ops, demo: bool = False) -> dict[str, Any]:
@@ -53,18 +53,9 @@ def check_store(path: Path) -> dict[str, Any]:
     """Integrity and foreign-key check of a store file, without migrating or changing it."""
     if not path.exists():
         return {"db": str(path), "ok": False, "problems": [f"{path} does not exist"]}
-    problems: list[str] = []
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-            for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-                problems.append(f"{table} row {rowid}: missing {parent} row")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return {"db": str(path), "ok": False, "problems": [f"not a readable SQLite store: {exc}"]}
+    problems, version = check_file(path)
+    if version is None:
+        return {"db": str(path), "ok": False, "problems": problems}
     return {"db": str(path), "ok": not problems, "schema_version": version, "problems": problems}
 
 

@@ -187,9 +187,10 @@ def _on_a_terminal(env, args, typed, timeout=30):
     import pty
     import select
     import signal
+    import termios
     import time
 
-    from tests.conftest import OPS_BIN
+    from conftest import OPS_BIN
 
     prompts = (b"Support code:", b"Repeat for confirmation:")
     pid, fd = pty.fork()
@@ -212,9 +213,11 @@ def _on_a_terminal(env, args, typed, timeout=30):
             out += chunk
             asked = sum(out.count(p) for p in prompts)
             if asked > answered and answered < len(typed):
-                # click prints the prompt before getpass turns echo off and flushes
-                # the terminal's input: give it a moment, or the answer is lost.
-                time.sleep(0.5)
+                # click prints the prompt before getpass turns echo off, and turning
+                # it off flushes pending input: answer only once echo is off.
+                echo_wait = time.monotonic() + 10
+                while time.monotonic() < echo_wait and termios.tcgetattr(fd)[3] & termios.ECHO:
+                    time.sleep(0.01)
                 os.write(fd, typed[answered].encode() + b"\n")
                 answered += 1
     finally:

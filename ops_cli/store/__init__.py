@@ -161,10 +161,7 @@ class Store:
 
     def check(self) -> list[str]:
         """Integrity and foreign-key problems; an empty list means healthy."""
-        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid}: missing {parent} row")
-        return problems
+        return _problems(self.conn)
 
     def backup(self, target: Path) -> None:
         """A consistent copy, taken with SQLite's online backup API while others write."""
@@ -195,6 +192,25 @@ class Store:
             }
             for row in rows
         ]
+
+
+def _problems(conn: sqlite3.Connection) -> list[str]:
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid}: missing {parent} row")
+    return problems
+
+
+def check_file(path: Path) -> tuple[list[str], int | None]:
+    """Check a store file read-only, without migrating it: (problems, schema version)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return _problems(conn), conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"not a readable SQLite store: {exc}"], None
 
 
 def _json(value: Any) -> str | None:
