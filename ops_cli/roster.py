@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from itertools import groupby, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from ops_cli import validators as v
 from ops_cli.context import Ops
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.permissions import ACTIONS, decide, require
-from ops_cli.sheets import Column, SheetRow, cell_date, no_gc, read_table, write_table
+from ops_cli.sheets import Column, Columns, SheetRow, cell_date, no_gc, read_columns, read_table, write_table
 from ops_cli.store import roster as q
 
 Progress = Callable[[int], None] | None
@@ -512,22 +514,23 @@ def _distinct(texts: list[str], fn: Callable[[str], Any]) -> dict[str, Any]:
     return out
 
 
-def _check_rows(rows: list[SheetRow]) -> tuple[list[tuple], dict[int, list[tuple[str, str]]]]:
+def _check_columns(cols: Columns) -> tuple[list[list[Any]], dict[int, list[tuple[str, str]]]]:
     """Check roster rows column by column (the hot path of a 100k-row import).
 
-    Returns one (customer, email, name, phone, kind, roles) tuple per row and,
-    by row index, the (column, problem) list of the rows that are bad.
-    Customer, role and kind cells repeat, so each distinct one is checked once;
-    emails and phones are matched in one C-level pass and only looked at one
-    by one when that pass finds a bad one.
+    Returns the checked columns [customers, emails, names, phones, kinds, roles]
+    (one value per row) and, by row index, the (column, problem) list of the
+    rows that are bad. Customer, role and kind cells repeat, so each distinct
+    one is checked once; emails and phones are matched in one C-level pass and
+    only looked at one by one when that pass finds a bad one.
     """
-    vals = [r.values for r in rows]
+    vals = cols.values
+    n = len(cols)
     errors: dict[int, list[tuple[str, str]]] = {}
 
     def mapped(column: str, fn: Callable[[str], Any], default: str | None = None) -> list[Any]:
-        texts = [d[column] for d in vals] if default is None else [d.get(column, default) for d in vals]
+        texts = vals[column] if default is None or column in vals else [default] * n
         table = _distinct(texts, fn)
-        out = [table[t] for t in texts]
+        out = list(map(table.__getitem__, texts))
         if any(x.__class__ is ValueError for x in table.values()):
             for i, x in enumerate(out):
                 if x.__class__ is ValueError:
@@ -537,7 +540,7 @@ def _check_rows(rows: list[SheetRow]) -> tuple[list[tuple], dict[int, list[tuple
     customers = mapped("customer", v.customer_number)
     roles = mapped("role", v.roles)
     kinds = mapped("kind", v.kind, "")
-    emails = [d["email"].lower() for d in vals]
+    emails = list(map(str.lower, vals["email"]))
     if not (all(map(v.EMAIL.fullmatch, emails)) and max(map(len, emails), default=0) <= 254):
         for i, e in enumerate(emails):
             if not v.is_email(e):
@@ -545,14 +548,19 @@ def _check_rows(rows: list[SheetRow]) -> tuple[list[tuple], dict[int, list[tuple
                     v.email(e)
                 except ValueError as exc:
                     errors.setdefault(i, []).append(("email", str(exc)))
-    names = [d["name"] for d in vals]
-    if any(n[:1] == "'" for n in names):
-        names = [v.text_cell(n) for n in names]
+    names = vals["name"]
+    if any(map(str.startswith, names, repeat("'"))):
+        names = list(map(v.text_cell, names))
     if not all(names):
-        for i, n in enumerate(names):
-            if not n:
+        for i, name in enumerate(names):
+            if not name:
                 errors.setdefault(i, []).append(("name", "name is missing"))
-    phones = [d.get("phone") or None for d in vals]
+    if "phone" not in vals:
+        phones: list[str | None] = [None] * n
+    elif all(vals["phone"]):
+        phones = vals["phone"]
+    else:
+        phones = [p or None for p in vals["phone"]]
     if not all(map(v.PHONE.fullmatch, filter(None, phones))):
         for i, p in enumerate(phones):
             if p and not v.is_phone(p):
@@ -562,7 +570,7 @@ def _check_rows(rows: list[SheetRow]) -> tuple[list[tuple], dict[int, list[tuple
                     errors.setdefault(i, []).append(("phone", str(exc)))
     for problems in errors.values():
         problems.sort(key=lambda cp: _CHECK_ORDER[cp[0]])
-    return list(zip(customers, emails, names, phones, kinds, roles, strict=True)), errors
+    return [customers, emails, names, phones, kinds, roles], errors
 
 
 def import_roster(
@@ -598,58 +606,63 @@ def _import_roster(
     by: str | None,
     progress: Progress,
 ) -> dict[str, Any]:
-    table = read_table(path, ROSTER_COLUMNS, progress=progress)
-    file = table.file
-    valid: dict[tuple[str, str], tuple[SheetRow, tuple]] = {}
+    cols = read_columns(path, ROSTER_COLUMNS, progress=progress)
+    file = cols.file
+    numbers_of = cols.numbers  # the sheet's row number of each data row
+    n = len(cols)
+    # (customer, email) -> index of its (first) row; every row index is also an index into records.
+    valid: dict[tuple[str, str], int] = {}
     names: dict[str, str] = {}
     first_row: dict[str, int] = {}
     problems: list[Problem] = []
     rejected: list[tuple[SheetRow, str]] = []
 
-    def reject(row: SheetRow, errors: list[tuple[str, str]]) -> None:
+    def reject(i: int, errors: list[tuple[str, str]]) -> None:
         for column, message in errors:
-            problems.append(Problem(message, file, row.row, column))
-        rejected.append((row, "; ".join(f"{c}: {m}" for c, m in errors)))
+            problems.append(Problem(message, file, numbers_of[i], column))
+        rejected.append((cols.row(i), "; ".join(f"{c}: {m}" for c, m in errors)))
 
-    records, bad = _check_rows(table.rows)
-    with_names = bool(table.rows) and "customer_name" in table.rows[0].values
-    keys = [rec[:2] for rec in records]
-    if not bad and len(set(keys)) == len(keys):
+    checked, bad = _check_columns(cols)
+    customers, emails = checked[0], checked[1]
+    keys = list(zip(customers, emails, strict=True))
+    # (customer, email, name, phone, kind, roles) per row; data = record[2:]
+    records = list(zip(*checked, strict=True))
+    valid = dict(zip(keys, range(n), strict=True)) if not bad else {}
+    if not bad and len(valid) == n:
         # The common case, every row good and listed once: build the maps without a Python loop.
-        valid = dict(zip(keys, zip(table.rows, [rec[2:] for rec in records], strict=True), strict=True))
-        first_row = dict(
-            zip([k[0] for k in reversed(keys)], [r.row for r in reversed(table.rows)], strict=True)
-        )
+        first_row = dict(zip(reversed(customers), reversed(numbers_of), strict=True))
     else:
-        for i, (row, rec) in enumerate(zip(table.rows, records, strict=True)):
+        valid = {}
+        for i, key in enumerate(keys):
             if bad and i in bad:
-                reject(row, bad[i])
+                reject(i, bad[i])
                 continue
-            key = rec[:2]
-            data = rec[2:]
             seen = valid.get(key)
             if seen is not None:
-                if seen[1] != data:
+                if records[seen][2:] != records[i][2:]:
                     reject(
-                        row,
+                        i,
                         [
                             (
                                 "email",
                                 f"{key[1]} is listed twice for customer {key[0]} with different data "
-                                f"(also row {seen[0].row})",
+                                f"(also row {numbers_of[seen]})",
                             )
                         ],
                     )
                 continue
-            valid[key] = (row, data)
+            valid[key] = i
             if key[0] not in first_row:
-                first_row[key[0]] = row.row
-    if with_names:
-        for key, (row, _) in valid.items():
-            if key[0] not in names:
-                cname = v.text_cell(row.values["customer_name"])
-                if cname:
-                    names[key[0]] = cname
+                first_row[key[0]] = numbers_of[i]
+    if n and "customer_name" in cols.values:
+        cnames = cols.values["customer_name"]
+        if len(valid) == n:  # every row valid, in row order
+            pairs = zip(customers, cnames, strict=True)
+        else:
+            pairs = ((key[0], cnames[i]) for key, i in valid.items())
+        for number, cname in pairs:
+            if cname and number not in names:
+                names[number] = v.text_cell(cname)  # non-empty: the cell is trimmed already
     if problems and not skip_invalid:
         raise InvalidInput(
             f"{file}: {_count(len(rejected), 'bad row')} ({_count(problems, 'problem')});"
@@ -657,11 +670,11 @@ def _import_roster(
             problems,
         )
 
-    present = set(table.rows[0].values) if table.rows else set()
+    present = set(cols.values) if n else set()
     keep_phone, keep_kind = "phone" not in present, "kind" not in present
 
     def plan(store: Any) -> dict[str, Any]:
-        numbers = {c for c, _ in valid}
+        numbers = set(customers) if len(valid) == n else {c for c, _ in valid}
         existing = q.existing_numbers(store, numbers)
         unknown = numbers - existing
         missing = sorted(unknown - names.keys(), key=lambda c: first_row[c])
@@ -674,9 +687,9 @@ def _import_roster(
                 )
             gone = set(missing)
             for key in [k for k in valid if k[0] in gone]:
-                row, _ = valid.pop(key)
+                i = valid.pop(key)
                 rejected.append(
-                    (row, f"customer: customer {key[0]} not found (give customer_name to create it)")
+                    (cols.row(i), f"customer: customer {key[0]} not found (give customer_name to create it)")
                 )
             numbers -= gone
         creating = {c: names[c] for c in sorted(unknown - set(missing))}
@@ -684,24 +697,30 @@ def _import_roster(
             for number in sorted(numbers):
                 require(store, number, by, "manage-roster")
         old = q.entries_of_customers(store, numbers & existing)
-        created, updated = [], []
+        rows = records if len(valid) == n else list(map(records.__getitem__, valid.values()))
+        created: list[tuple] = []
+        updated: list[tuple] = []
         unchanged = 0
-        for key, (_, data) in valid.items():
-            before = old.get(key)
-            if before is None:
-                created.append((*key, *data))
-                continue
-            if keep_phone or keep_kind:  # a column the sheet does not have leaves that value as it is
-                data = (
-                    data[0],
-                    before[1] if keep_phone else data[1],
-                    before[2] if keep_kind else data[2],
-                    data[3],
-                )
-            if before != data:
-                updated.append((*key, *data))
-            else:
-                unchanged += 1
+        if not old:
+            created = rows
+        else:
+            for rec in rows:
+                before = old.get(rec[:2])
+                if before is None:
+                    created.append(rec)
+                    continue
+                data = rec[2:]
+                if keep_phone or keep_kind:  # a column the sheet does not have leaves that value as it is
+                    data = (
+                        data[0],
+                        before[1] if keep_phone else data[1],
+                        before[2] if keep_kind else data[2],
+                        data[3],
+                    )
+                if before != data:
+                    updated.append((*rec[:2], *data))
+                else:
+                    unchanged += 1
         removed = [k for k in old if k not in valid] if replace else []
         return {
             "creating": creating,
@@ -763,8 +782,9 @@ def _write_import(ops: Ops, st: Any, p: dict[str, Any], file: str, by: str | Non
             change = per[number] = {"created": [], "updated": {}, "removed": []}
         return change
 
-    for c, e, *_ in p["created"]:
-        changes(c)["created"].append(e)
+    # Rows of one customer usually stand together: one step per run of them, not per row.
+    for number, run in groupby(p["created"], key=itemgetter(0)):
+        changes(number)["created"].extend(map(itemgetter(1), run))
     for c, e, *data in p["updated"]:
         changes(c)["updated"][e] = dict(zip(fields, data, strict=True))
     for c, e in p["removed"]:
