@@ -151,3 +151,10 @@ def test_swap_rate_is_exact_decimal():
     from decimal import Decimal
 
     assert cfg.Config(path=Path("x")).swap_rate == Decimal("0.08")
+
+
+def test_every_default_hours_table_parses():
+    from ops_cli.calendar import parse_hours
+
+    for hours in cfg._KNOWN_GOOD_HOURS:
+        assert parse_hours(hours)
