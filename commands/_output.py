@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,8 +44,24 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _rich_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None) -> None:
+def _console():
     from rich.console import Console
+
+    return Console(no_color="NO_COLOR" in os.environ or None)
+
+
+def stdout_is_terminal() -> bool:
+    return _stdout_is_terminal()
+
+
+def emit_rich(renderables: Iterable[Any]) -> None:
+    """Print rich renderables (a report's panels and tables) to the terminal."""
+    console = _console()
+    for item in renderables:
+        console.print(item)
+
+
+def _rich_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None) -> None:
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -53,7 +69,7 @@ def _rich_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title
         table.add_column(col, overflow="fold")
     for line in render.cells(rows, columns):
         table.add_row(*line)
-    console = Console(no_color="NO_COLOR" in os.environ or None)
+    console = _console()
     if rows:
         console.print(table)
     else:

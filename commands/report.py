@@ -7,7 +7,7 @@ import typer
 
 from ._common import ops as get_ops
 from ._options import FormatOpt, OutputFormat
-from ._output import emit, emit_text, info
+from ._output import emit, emit_rich, emit_text, info, stdout_is_terminal
 
 app = typer.Typer(
     help=(
@@ -29,6 +29,20 @@ OutOpt = Annotated[
         dir_okay=False,
     ),
 ]
+TableOutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        dir_okay=False,
+        help="Write to FILE; the extension picks the format: .md, .csv, .json.",
+    ),
+]
+
+
+def _wrote(done: dict) -> None:
+    info(f"wrote {done['written']} ({done['format']}, {done['bytes']:,} bytes)")
 
 
 @app.callback()
@@ -41,23 +55,13 @@ def _show(report: dict, fmt: OutputFormat, output: Path | None) -> None:
     from ops_cli.reports import output as out
 
     if output is not None:
-        done = out.write(report, output)
-        info(f"wrote {done['written']} ({done['format']}, {done['bytes']:,} bytes)")
+        _wrote(out.write(report, output))
         return
-    if fmt is OutputFormat.table:
-        import sys
+    if fmt is OutputFormat.table and stdout_is_terminal():
+        from ops_cli.reports.terminal import renderables
 
-        if sys.stdout.isatty():
-            import os
-
-            from rich.console import Console
-
-            from ops_cli.reports.terminal import renderables
-
-            console = Console(no_color="NO_COLOR" in os.environ or None)
-            for item in renderables(report):
-                console.print(item)
-            return
+        emit_rich(renderables(report))
+        return
     emit_text(out.render(report, fmt.value))
 
 
@@ -119,16 +123,7 @@ def quality(
     customer: Annotated[str, typer.Option("--customer", "-c", metavar="NUMBER", help="Customer number.")],
     start: FromOpt,
     end: ToOpt,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            dir_okay=False,
-            help="Write to FILE; the extension picks the format: .md, .csv, .json.",
-        ),
-    ] = None,
+    output: TableOutOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Service-quality statistics for a customer's orderer.
@@ -149,8 +144,7 @@ def quality(
     if output is not None:
         from ops_cli.reports.output import write_table_report
 
-        done = write_table_report(report, rows, output, title)
-        info(f"wrote {done['written']} ({done['format']}, {done['bytes']:,} bytes)")
+        _wrote(write_table_report(report, rows, output, title))
         return
     if fmt is OutputFormat.json:
         emit(report, fmt)
@@ -168,16 +162,7 @@ def delivery(
     customer: Annotated[
         str | None, typer.Option("--customer", "-c", metavar="NUMBER", help="Only this customer's orders.")
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            dir_okay=False,
-            help="Write to FILE; the extension picks the format: .md, .csv, .json.",
-        ),
-    ] = None,
+    output: TableOutOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """ISSI/TEI change orders received in a period: promised date, day delivered, on time or not.
@@ -196,8 +181,7 @@ def delivery(
     if output is not None:
         from ops_cli.reports.output import write_table_report
 
-        done = write_table_report(report, report["orders"], output, summary)
-        info(f"wrote {done['written']} ({done['format']}, {done['bytes']:,} bytes)")
+        _wrote(write_table_report(report, report["orders"], output, summary))
         return
     if fmt in (OutputFormat.json, OutputFormat.csv):
         emit(report if fmt is OutputFormat.json else report["orders"], fmt, columns=_ORDER_COLUMNS)

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ops_cli import clock, validators
+from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.store import cases as sql
 
@@ -225,9 +226,7 @@ def open_case(
     cust = None
     if customer is not None:
         customer = str(customer).strip()
-        cust = sql.customer(store, customer)
-        if cust is None:
-            raise NotFound(f"no customer {customer}; see `ops roster customer list`")
+        cust = require_customer(store, customer)
     else:
         matched = sql.customer_by_domain(store, reporter.rsplit("@", 1)[1])
         if matched:

@@ -8,7 +8,9 @@ in the desk's time zone.
 
 from __future__ import annotations
 
+import calendar as _stdcal
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,6 +49,43 @@ def parse_date(text: str, what: str = "date") -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{what}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
+def parse_day(text: str, tz: ZoneInfo, what: str = "date") -> date:
+    """A day typed by a user: ``YYYY-MM-DD``, or a time whose desk-local date is taken."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    try:
+        return parse_time(text, tz, what).date()
+    except InvalidInput:
+        raise InvalidInput(f"{what}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str | None, what: str = "month") -> tuple[int, int]:
+    """``YYYY-MM`` typed by a user -> (year, month)."""
+    match = _MONTH.match((text or "").strip())
+    if not match:
+        raise InvalidInput(f"{what}: {text!r} is not a month; use YYYY-MM, e.g. 2026-10")
+    return int(match.group(1)), int(match.group(2))
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, _stdcal.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months; a day past the target month's end becomes its last day."""
+    year, index = divmod(day.year * 12 + (day.month - 1) + months, 12)
+    return date(year, index + 1, min(day.day, month_end(year, index + 1).day))
 
 
 def now(tz: ZoneInfo) -> datetime:

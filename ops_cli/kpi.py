@@ -15,7 +15,6 @@ never a mean of percentages:
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -60,29 +59,19 @@ def rates(attempts: int, setups_ok: int, established: int, terminated_ok: int) -
 # ---------------------------------------------------------------------- ranges
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, _stdcal.monthrange(year, month)[1])
-
-
 def _range_keys(start: date, end: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
     """SQL bounds: day rows with start <= day <= end, month rows for months wholly inside."""
     if end < start:
         return None, None
     days = (start.isoformat(), end.isoformat())
-    first = (start.year, start.month) if start.day == 1 else _next_month(start.year, start.month)
-    last = (
-        (end.year, end.month) if end == _month_end(end.year, end.month) else _prev_month(end.year, end.month)
-    )
+    first = (start.year, start.month) if start.day == 1 else clock.next_month(start.year, start.month)
+    if end == clock.month_end(end.year, end.month):
+        last = (end.year, end.month)
+    else:
+        before = clock.add_months(end, -1)
+        last = (before.year, before.month)
     months = (f"{first[0]:04d}-{first[1]:02d}", f"{last[0]:04d}-{last[1]:02d}") if first <= last else None
     return days, months
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def _prev_month(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
 def summarize(ops: Ops, customer: str, start: date, end: date) -> list[dict[str, Any]]:

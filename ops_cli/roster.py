@@ -19,6 +19,7 @@ from typing import Any
 from ops_cli import clock
 from ops_cli import validators as v
 from ops_cli.context import Ops
+from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.permissions import ACTIONS, decide, require
 from ops_cli.sheets import Column, Columns, SheetRow, cell_date, no_gc, read_columns, read_table, write_table
@@ -172,9 +173,7 @@ def _customer_number(number: str) -> str:
 
 def get_customer(ops: Ops, number: str) -> dict[str, Any]:
     number = _customer_number(number)
-    row = q.customer_row(ops.store, number)
-    if row is None:
-        raise NotFound(f"customer {number} not found; see `ops roster customer list`")
+    row = require_customer(ops.store, number)
     return _customer_dict(row, q.domains_of(ops.store, number))
 
 
@@ -339,13 +338,6 @@ def _entry_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def _require_customer(store: Any, number: str) -> Any:
-    row = q.customer_row(store, number)
-    if row is None:
-        raise NotFound(f"customer {number} not found; see `ops roster customer list`")
-    return row
-
-
 def _email(text: str) -> str:
     try:
         return v.email(text)
@@ -356,7 +348,7 @@ def _email(text: str) -> str:
 def list_entries(ops: Ops, customer: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
     if customer is not None:
         customer = _customer_number(customer)
-        _require_customer(ops.store, customer)
+        require_customer(ops.store, customer)
     if role is not None:
         try:
             role = v.roles(role)[0]
@@ -367,7 +359,7 @@ def list_entries(ops: Ops, customer: str | None = None, role: str | None = None)
 
 def _entry_of(store: Any, email: str, customer: str | None) -> Any:
     if customer is not None:
-        _require_customer(store, customer)
+        require_customer(store, customer)
         row = q.entry(store, customer, email)
         if row is None:
             raise NotFound(f"{email} is not in the roster of customer {customer}")
@@ -429,7 +421,7 @@ def add_entry(
     key = (customer, values["email"])
     now = ops.now()
     with ops.store.write() as st:
-        _require_customer(st, customer)
+        require_customer(st, customer)
         require(st, customer, by, "manage-roster")
         old = q.entry(st, *key)
         before = _entry_dict(old) if old else None
@@ -464,7 +456,7 @@ def remove_entry(ops: Ops, customer: str, email: str, *, by: str | None = None) 
     email = _email(email)
     now = ops.now()
     with ops.store.write() as st:
-        _require_customer(st, customer)
+        require_customer(st, customer)
         require(st, customer, by, "manage-roster")
         old = q.entry(st, customer, email)
         if old is None:
@@ -481,7 +473,7 @@ def can(ops: Ops, email: str, action: str, customer: str) -> dict[str, Any]:
     email = _email(email)
     if action not in ACTIONS:
         raise InvalidInput(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
-    _require_customer(ops.store, customer)
+    require_customer(ops.store, customer)
     decision = decide(ops.store, customer, email, action)
     return {
         "customer": customer,
@@ -817,7 +809,7 @@ def export_roster(ops: Ops, path: str | os.PathLike[str], customer: str | None =
         raise InvalidInput(f"{file}: export to .xlsx or .csv")
     if customer is not None:
         customer = _customer_number(customer)
-        _require_customer(ops.store, customer)
+        require_customer(ops.store, customer)
     names = {r["number"]: r["name"] for r in q.customers(ops.store)}
     rows = [
         {

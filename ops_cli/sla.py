@@ -18,7 +18,6 @@ Every number comes from the config's ``[sla]`` section:
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import hashlib
 import hmac
 import secrets
@@ -27,6 +26,7 @@ from typing import Any
 
 from ops_cli import clock
 from ops_cli.context import Ops
+from ops_cli.customers import require_customer
 from ops_cli.errors import CheckFailed, Conflict, InvalidInput, NotFound
 from ops_cli.store import sla as q
 
@@ -218,23 +218,15 @@ def _fmt(moment: datetime) -> str:
 # ---------------------------------------------------------------------- eligibility
 
 
-def add_months(d: date, months: int) -> date:
-    """``d`` plus calendar months; a day past the target month's end becomes its last day."""
-    total = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    return date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
-
-
 def months_between(start: date, end: date) -> tuple[int, int]:
     """Whole calendar months and remaining days from ``start`` to ``end`` (``end`` >= ``start``).
 
     2026-11-20 -> 2027-02-19 is (2, 30); 2026-11-30 -> 2027-02-28 is (3, 0).
     """
     months = (end.year - start.year) * 12 + (end.month - start.month)
-    while months > 0 and add_months(start, months) > end:
+    while months > 0 and clock.add_months(start, months) > end:
         months -= 1
-    return months, (end - add_months(start, months)).days
+    return months, (end - clock.add_months(start, months)).days
 
 
 def _plural(n: int, word: str) -> str:
@@ -280,7 +272,7 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
                 f"binding ended {binding.isoformat()} "
                 f"(at least {_plural(need, 'month')} of binding needed)"
             )
-        elif binding < add_months(at, need):
+        elif binding < clock.add_months(at, need):
             months, days = months_between(at, binding)
             left = ", ".join(
                 p for p in (_plural(months, "month") if months else "", _plural(days, "day")) if p
@@ -292,21 +284,10 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
     return {"eligible": not reasons, "reasons": reasons}
 
 
-def _day(ops: Ops, text: str) -> date:
-    """A day typed for --at: YYYY-MM-DD, or a time whose desk-local date is taken."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    try:
-        return clock.parse_time(text, ops.tz, "--at").date()
-    except InvalidInput:
-        raise InvalidInput(f"--at: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
-
 
 def check(ops: Ops, customer_number: str, at: str | None = None) -> dict[str, Any]:
     """``sla check``: eligibility on ``at`` (a date, default today) with the facts used."""
-    day = _day(ops, at) if at else ops.now().date()
+    day = clock.parse_day(at, ops.tz, "--at") if at else ops.now().date()
     result = eligibility(ops, customer_number, day)
     row = q.customer_row(ops.store, str(customer_number).strip())
     return {
@@ -356,10 +337,7 @@ def _hash_with(kdf: str, code: str, salt: bytes) -> bytes:
 
 def known_customer(ops: Ops, customer_number: str) -> str:
     """The customer's number, trimmed; :class:`NotFound` if unknown."""
-    number = str(customer_number).strip()
-    if q.customer_row(ops.store, number) is None:
-        raise NotFound(f"customer {customer_number} not found; see `ops roster customer list`")
-    return number
+    return require_customer(ops.store, customer_number)["number"]
 
 
 def check_code_text(code: str) -> str:

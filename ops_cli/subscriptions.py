@@ -30,6 +30,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ops_cli import clock
+from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.identities import IdentityError, parse_issi, parse_msisdn, parse_tei
 from ops_cli.permissions import require
@@ -170,8 +171,8 @@ def list_subscriptions(
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-    if customer is not None and not sql.customer_exists(ops.store, customer):
-        raise NotFound(f"no customer {customer}; see `ops roster customer list`")
+    if customer is not None:
+        require_customer(ops.store, customer)
     return [sub_object(r) for r in sql.select(ops.store, customer, status)]
 
 
@@ -631,8 +632,7 @@ def change_order(
     at = at or ops.now()
     if not by:
         raise InvalidInput("a change order needs the orderer's e-mail address (--by EMAIL)")
-    if not sql.customer_exists(store, customer):
-        raise NotFound(f"no customer {customer}; see `ops roster customer list`")
+    require_customer(store, customer)
     require(store, customer, by, "change")
     if urgent:
         check_urgent_time(ops, at)
@@ -917,8 +917,8 @@ def _order_object(ops, row: Any, today: date | None = None) -> dict[str, Any]:
 
 def list_orders(ops, *, customer: str | None = None, open_only: bool = False) -> list[dict[str, Any]]:
     """Change orders with their promised and delivered dates (``open_only``: not yet delivered)."""
-    if customer is not None and not sql.customer_exists(ops.store, customer):
-        raise NotFound(f"no customer {customer}; see `ops roster customer list`")
+    if customer is not None:
+        require_customer(ops.store, customer)
     today = ops.now().date()
     return [_order_object(ops, r, today) for r in sql.orders(ops.store, customer, open_only)]
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from ops_cli import clock
 from ops_cli.context import Ops
+from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.store import roster as roster_sql
 from ops_cli.store import swap as sql
@@ -38,7 +39,6 @@ SERVICE_LEVELS = {
     "prof": "bas plus sync/e-mail help, swap administration and swap shipping",
 }
 _SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,31}$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_MODEL = 60
 
 UNIT_COLUMNS = ["serial", "customer", "model", "state", "last_case", "added_at", "updated_at"]
@@ -124,11 +124,7 @@ def size(ops: Ops, *, fleet: int | None = None, customer: str | None = None, rat
 
 
 def _customer(ops: Ops, number: str) -> Any:
-    number = (number or "").strip()
-    row = roster_sql.customer_row(ops.store, number) if number else None
-    if row is None:
-        raise NotFound(f"unknown customer {number!r}; see `ops roster customer list`")
-    return row
+    return require_customer(ops.store, number)
 
 
 def _require_prof(row: Any, what: str) -> None:
@@ -686,7 +682,7 @@ def list_shipments(
     if customer:
         customer = _customer(ops, customer)["number"]
     if month:
-        _month(month)
+        clock.parse_month(month, "--month")
     return [_shipment_out(ops, r) for r in sql.list_shipments(ops.store, customer, month)]
 
 
@@ -921,13 +917,6 @@ def repair(
 # ---------------------------------------------------------------- freight
 
 
-def _month(text: str) -> tuple[int, int]:
-    m = _MONTH.match((text or "").strip())
-    if not m:
-        raise InvalidInput(f"--month: {text!r} is not a month; use YYYY-MM, e.g. 2026-10")
-    return int(m.group(1)), int(m.group(2))
-
-
 def _check_output(output: str | Path | None) -> None:
     if output is not None and Path(output).suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"-o: {str(output)!r} is not a .csv or .xlsx file name")
@@ -1034,12 +1023,12 @@ def freight(
     month is marked as billed; billing it again needs ``rebill``. ``dry_run``
     previews without marking (also for a month not yet over).
     """
-    year, mon = _month(month)
+    year, mon = clock.parse_month(month, "--month")
     month = f"{year:04d}-{mon:02d}"
     at = ops.now()
     local = at.astimezone(ops.tz)
     first = datetime(year, mon, 1, tzinfo=ops.tz)
-    nxt = datetime(year + (mon == 12), 1 if mon == 12 else mon + 1, 1, tzinfo=ops.tz)
+    nxt = datetime(*clock.next_month(year, mon), 1, tzinfo=ops.tz)
     if not dry_run and (local.year, local.month) <= (year, mon):
         raise Conflict(
             f"{month} is not over yet; freight is billed in arrears from {nxt.date().isoformat()} "

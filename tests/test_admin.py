@@ -182,3 +182,16 @@ def test_error_lines_list_every_problem():
         "  r.csv:3: email: not an email",
         "  r.csv:7: role: unknown role 'boss'",
     ]
+
+
+def test_bad_ops_now_on_the_command_line_exit_3_store_unchanged(env):
+    assert env.run("init", "--demo").code == 0
+    before = env.snapshot()
+    result = env.run(
+        "case", "open", "--topic", "question", "--customer", "1001",
+        "--reporter", "anna.berg@polisen.example", "--subject", "x",
+        OPS_NOW="next tuesday",
+    )  # fmt: skip
+    assert result.code == 3
+    assert result.stderr.startswith("error: OPS_NOW: 'next tuesday' is not an ISO 8601 time")
+    assert env.snapshot() == before

@@ -118,7 +118,7 @@ def test_full_lifecycle_with_thread_and_history(desk):
     ("args", "code", "text"),
     [
         (["--topic", "weather"], 3, "unknown topic 'weather'"),
-        (["--customer", "9999"], 4, "no customer 9999"),
+        (["--customer", "9999"], 4, "customer 9999 not found"),
         (["--classification", "topsecret"], 3, "unknown classification 'topsecret'"),
         (["--subject", ""], 3, "subject is empty"),
         (["--channel", "fax"], 3, "unknown channel 'fax'"),

@@ -183,7 +183,7 @@ def test_new_customer_needs_area_facility_occurred_at(ops):
         ({"subject": "   "}, InvalidInput, "subject is empty"),
         ({"channel": "fax"}, InvalidInput, "unknown channel 'fax'"),
         ({"area": "moon"}, InvalidInput, "unknown business area 'moon'"),
-        ({"customer": "9999"}, NotFound, "no customer 9999"),
+        ({"customer": "9999"}, NotFound, "customer 9999 not found"),
         ({"reporter": "not-an-email"}, InvalidInput, "'not-an-email' is not a valid email address"),
     ],
 )

@@ -60,3 +60,29 @@ def test_storage_round_trip_is_utc_text():
 def test_bad_user_times(text: str):
     with pytest.raises(InvalidInput):
         clock.parse_time(text, STOCKHOLM)
+
+
+def test_month_helpers():
+    from datetime import date
+
+    assert clock.parse_month(" 2026-12 ") == (2026, 12)
+    assert clock.next_month(2026, 12) == (2027, 1) and clock.next_month(2026, 3) == (2026, 4)
+    assert clock.month_end(2028, 2) == date(2028, 2, 29)
+    assert clock.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert clock.add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert clock.add_months(date(2026, 1, 15), -1) == date(2025, 12, 15)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-7", "26-07", "", None, "2026-07-01"])
+def test_bad_month(text):
+    with pytest.raises(InvalidInput, match="is not a month; use YYYY-MM"):
+        clock.parse_month(text, "--month")
+
+
+def test_parse_day_takes_a_date_or_the_local_date_of_a_time():
+    from datetime import date
+
+    assert clock.parse_day("2026-11-20", STOCKHOLM) == date(2026, 11, 20)
+    assert clock.parse_day("2026-11-20T23:30Z", STOCKHOLM) == date(2026, 11, 21)
+    with pytest.raises(InvalidInput, match="--at: 'soon' is not a date"):
+        clock.parse_day("soon", STOCKHOLM, "--at")

@@ -320,7 +320,7 @@ def test_unknown_and_foreign_issis_exit_4_naming_them(world):
 
 def test_unknown_customer_exit_4(world):
     assert_refused(
-        world, change_file(world.tmp, tei_changes([2010001])), 4, "no customer 9999", customer="9999"
+        world, change_file(world.tmp, tei_changes([2010001])), 4, "customer 9999 not found", customer="9999"
     )
 
 

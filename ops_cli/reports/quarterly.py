@@ -17,7 +17,8 @@ from typing import Any
 
 from ops_cli import clock
 from ops_cli.context import Ops
-from ops_cli.errors import Conflict, InvalidInput, NotFound
+from ops_cli.customers import require_customer
+from ops_cli.errors import Conflict, InvalidInput
 from ops_cli.kpi import rates, summarize
 from ops_cli.store import reports as sql
 
@@ -74,11 +75,8 @@ def _hours(value: float | None) -> float | None:
 
 def known_customer(ops: Ops, number: str) -> dict[str, Any]:
     """The customer row (number, name, sla_tier); NotFound (exit 4) when there is none."""
-    number = str(number).strip()
-    found = sql.customer(ops.store, number)
-    if found is None:
-        raise NotFound(f"customer {number} not found; list customers with `ops roster customer list`")
-    return found
+    require_customer(ops.store, number)
+    return sql.customer(ops.store, str(number).strip())
 
 
 def tier_of(ops: Ops, number: str) -> tuple[dict[str, Any], str, dict[str, Any]]:

@@ -44,10 +44,6 @@ def select(store: Store, customer: str | None = None, status: str | None = None)
     return store.query(sql + " ORDER BY customer, issi", params)
 
 
-def customer_exists(store: Store, number: str) -> bool:
-    return store.one("SELECT 1 FROM customers WHERE number = ?", (number,)) is not None
-
-
 def customer_numbers(store: Store) -> set[str]:
     return {row[0] for row in store.query("SELECT number FROM customers")}
 

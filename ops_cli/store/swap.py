@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import date
 
+from ops_cli import clock
 from ops_cli.store import Store
 
 # ---------------------------------------------------------------- units
@@ -211,9 +213,8 @@ def update_repair(store: Store, repair_id: int, **values: object) -> None:
 
 def month_bounds(month: str) -> tuple[str, str]:
     """``YYYY-MM`` -> (first day, first day of the next month) as date text."""
-    year, mon = int(month[:4]), int(month[5:7])
-    nxt = f"{year + 1:04d}-01-01" if mon == 12 else f"{year:04d}-{mon + 1:02d}-01"
-    return f"{year:04d}-{mon:02d}-01", nxt
+    year, mon = clock.parse_month(month)
+    return date(year, mon, 1).isoformat(), date(*clock.next_month(year, mon), 1).isoformat()
 
 
 def freight_shipments(store: Store, month: str) -> list[sqlite3.Row]:
