@@ -33,7 +33,8 @@ _CUSTOMER = re.compile(r"^\d+$")
 _AUDIT_ROWS_MAX = 1000
 
 
-def _pct(part: int, whole: int) -> float | None:
+def percent(part: int, whole: int) -> float | None:
+    """``part`` as a percentage of ``whole`` (unrounded); None when ``whole`` is 0."""
     return part * 100.0 / whole if whole else None
 
 
@@ -51,8 +52,8 @@ def rates(attempts: int, setups_ok: int, established: int, terminated_ok: int) -
         "setups_ok": setups_ok,
         "established": established,
         "terminated_ok": terminated_ok,
-        "cssr": _pct(setups_ok, attempts),
-        "ctsr": _pct(terminated_ok, established),
+        "cssr": percent(setups_ok, attempts),
+        "ctsr": percent(terminated_ok, established),
     }
 
 

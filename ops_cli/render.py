@@ -27,6 +27,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_OR_PHONE = re.compile(r"^[+-]?(\d[\d\s().-]*\d|\d)(\.\d+)?$")
 
 
+def plural(n: int, word: str) -> str:
+    """``1 change``, ``2 changes``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def safe_cell(text: str) -> str:
     if text and text.startswith(_FORMULA_START) and not _NUMBER_OR_PHONE.match(text):
         return "'" + text

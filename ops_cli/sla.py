@@ -28,6 +28,7 @@ from ops_cli import clock
 from ops_cli.context import Ops
 from ops_cli.customers import require_customer
 from ops_cli.errors import CheckFailed, Conflict, InvalidInput, NotFound
+from ops_cli.render import plural
 from ops_cli.store import sla as q
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -229,10 +230,6 @@ def months_between(start: date, end: date) -> tuple[int, int]:
     return months, (end - clock.add_months(start, months)).days
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
     """Whether a customer may have an SLA on ``at``: ``{"eligible", "reasons"}``.
 
@@ -264,22 +261,22 @@ def eligibility(ops: Ops, customer_number: str, at: date) -> dict[str, Any]:
             reasons.append(f"binding end {binding_text!r} is not a date")
     if not binding_text:
         reasons.append(
-            f"no binding end date recorded (at least {_plural(need, 'month')} of binding needed)"
+            f"no binding end date recorded (at least {plural(need, 'month')} of binding needed)"
         )
     elif binding is not None:
         if binding < at:
             reasons.append(
                 f"binding ended {binding.isoformat()} "
-                f"(at least {_plural(need, 'month')} of binding needed)"
+                f"(at least {plural(need, 'month')} of binding needed)"
             )
         elif binding < clock.add_months(at, need):
             months, days = months_between(at, binding)
             left = ", ".join(
-                p for p in (_plural(months, "month") if months else "", _plural(days, "day")) if p
+                p for p in (plural(months, "month") if months else "", plural(days, "day")) if p
             )
             reasons.append(
                 f"binding ends {binding.isoformat()}: {left} left on {at.isoformat()}, "
-                f"at least {_plural(need, 'month')} needed"
+                f"at least {plural(need, 'month')} needed"
             )
     return {"eligible": not reasons, "reasons": reasons}
 

@@ -34,6 +34,7 @@ from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.identities import IdentityError, parse_issi, parse_msisdn, parse_tei
 from ops_cli.permissions import require
+from ops_cli.render import plural
 from ops_cli.store import subs as sql
 
 KINDS = ("standard", "standby")
@@ -139,10 +140,6 @@ def parse_issi_args(values: Sequence[str]) -> list[int]:
     return issis
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _raise_row_problems(
     file: str, malformed: list[Problem], missing: list[Problem], conflicts: list[Problem], what: str
 ) -> None:
@@ -151,11 +148,11 @@ def _raise_row_problems(
         return
     parts = []
     if malformed:
-        parts.append(_plural(len(malformed), "invalid value"))
+        parts.append(plural(len(malformed), "invalid value"))
     if missing:
-        parts.append(_plural(len(missing), "unknown or foreign ISSI"))
+        parts.append(plural(len(missing), "unknown or foreign ISSI"))
     if conflicts:
-        parts.append(_plural(len(conflicts), "conflict"))
+        parts.append(plural(len(conflicts), "conflict"))
     problems = sorted(malformed + missing + conflicts, key=lambda p: (p.row or 0, p.column or ""))
     message = f"{file}: {what} refused ({', '.join(parts)}); nothing was changed"
     if malformed:
@@ -380,7 +377,7 @@ def _collect_issis(ops, issis: Sequence[str | int], file: str | os.PathLike[str]
                 problems.append(Problem(str(exc), table.file, r.row, "issi"))
         if problems:
             raise InvalidInput(
-                f"{table.file}: {_plural(len(problems), 'invalid ISSI')}; nothing was changed", problems
+                f"{table.file}: {plural(len(problems), 'invalid ISSI')}; nothing was changed", problems
             )
     unique = list(dict.fromkeys(numbers))
     if not unique:
@@ -692,9 +689,9 @@ def _write_order(ops, st, items, *, customer, by, urgent, at, promise) -> str:
     actor = ops.actor(by)
     stamp = clock.to_db(at)
     due = promise["due"]
-    subject = f"ISSI/TEI change order: {_plural(n, 'subscription')}" + (" (urgent)" if urgent else "")
+    subject = f"ISSI/TEI change order: {plural(n, 'subscription')}" + (" (urgent)" if urgent else "")
     lines = [
-        f"{'Urgent ' if urgent else ''}ISSI/TEI change order for customer {customer}, {_plural(n, 'change')},"
+        f"{'Urgent ' if urgent else ''}ISSI/TEI change order for customer {customer}, {plural(n, 'change')},"
         f" received {at.astimezone(ops.tz).isoformat(timespec='minutes')}, promised by {due.isoformat()}.",
         "",
     ]

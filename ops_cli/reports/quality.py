@@ -17,6 +17,7 @@ from typing import Any
 
 from ops_cli import clock
 from ops_cli.context import Ops
+from ops_cli.kpi import percent
 from ops_cli.store import reports as sql
 
 from .period import median, parse_period
@@ -28,7 +29,8 @@ def _hours_between(a: str, b: str) -> float:
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 2) if whole else None
+    value = percent(part, whole)
+    return None if value is None else round(value, 2)
 
 
 def _round(value: float | None) -> float | None:

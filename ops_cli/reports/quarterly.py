@@ -19,7 +19,7 @@ from ops_cli import clock
 from ops_cli.context import Ops
 from ops_cli.customers import require_customer
 from ops_cli.errors import Conflict, InvalidInput
-from ops_cli.kpi import rates, summarize
+from ops_cli.kpi import percent, rates, summarize
 from ops_cli.store import reports as sql
 
 from .period import median
@@ -66,7 +66,7 @@ def _percentile(values: list[float], p: float) -> float | None:
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return shown(100.0 * part / whole) if whole else None
+    return shown(percent(part, whole))
 
 
 def _hours(value: float | None) -> float | None:
