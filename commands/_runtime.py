@@ -12,15 +12,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-from ops_cli.errors import OpsError
-
-EXIT_OK = 0
-EXIT_NO = 1
-EXIT_USAGE = 2
-EXIT_INVALID = 3
-EXIT_NOT_FOUND = 4
-EXIT_NOT_PERMITTED = 5
-EXIT_CONFLICT = 6
+from ops_cli.errors import ExitStatus, OpsError
 
 
 @dataclass
@@ -59,7 +51,7 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, BrokenPipeError):
         # The reader went away (`ops case list | head -1`): stop quietly.
         silence_stdout()
-        return EXIT_OK
+        return ExitStatus.OK
     debug = os.environ.get("OPS_DEBUG") == "1"
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
@@ -68,13 +60,13 @@ def exit_code_for(exc: BaseException) -> int:
         for problem in exc.problems:
             if str(problem) != exc.message:  # a lone problem that *is* the message is not repeated
                 err(f"  {problem}")
-        return exc.exit_code
+        return int(exc.exit_code)
     if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
         err("error: the store stayed busy past the timeout (another process is writing); try again")
-        return EXIT_CONFLICT
+        return ExitStatus.CONFLICT
     if isinstance(exc, sqlite3.DatabaseError):
         err(f"error: the store cannot be read ({exc}); run `ops db check`")
-        return EXIT_NO
+        return ExitStatus.NO
     hint = "" if debug else "; run again with OPS_DEBUG=1 for the traceback"
     err(f"error: internal error: {type(exc).__name__}: {exc}{hint}")
-    return EXIT_NO
+    return ExitStatus.NO

@@ -60,7 +60,7 @@ DEFAULTS: dict[str, Any] = {
     "db": "",
     "busy_timeout": 5.0,
     "calendar": {"country": "SE", "categories": [], "timezone": "Europe/Stockholm"},
-    "desk": {"closed_on_holidays": True, "hours": _weekdays("08:00-17:00")},
+    "desk": {"closed_on_holidays": True, "agents": [], "hours": _weekdays("08:00-17:00")},
     "customer_service": {
         "closed_on_holidays": True,
         "hours": {**_weekdays("08:00-20:00"), "sat": "08:00-16:00"},
@@ -205,6 +205,10 @@ timezone = "Europe/Stockholm"
 # a list such as ["08:00-12:00", "13:00-17:00"] gives split hours.
 [desk]
 closed_on_holidays = true
+# The desk's own staff: emails that may act on any customer's cases and stock with --by
+# (reply, note, assign, close, swap ship...). Anyone else acting with --by must be on the
+# customer's roster with a role that allows it. Without --by the command acts as `operator`.
+agents = []
 
 [desk.hours]
 mon = "08:00-17:00"

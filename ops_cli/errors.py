@@ -8,6 +8,19 @@ of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """The exit codes of ``cli.md``: the one list, carried by errors and mapped by the runtime."""
+
+    OK = 0
+    NO = 1  # a check answered no / found something (or an unexpected internal error)
+    USAGE = 2
+    INVALID = 3  # invalid input data (or an OS error on a file): nothing was written
+    NOT_FOUND = 4
+    NOT_PERMITTED = 5
+    CONFLICT = 6  # the state does not allow it, the store stayed busy, a file exists
 
 
 @dataclass(frozen=True)
@@ -37,7 +50,7 @@ class Problem:
 class OpsError(Exception):
     """Base of every error the core raises on purpose."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NO
 
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
@@ -48,13 +61,13 @@ class OpsError(Exception):
 class CheckFailed(OpsError):
     """A yes/no check answered no (``roster can``, ``sla check``...)."""
 
-    exit_code = 1
+    exit_code = ExitStatus.NO
 
 
 class InvalidInput(OpsError):
     """Input data is invalid; nothing was written."""
 
-    exit_code = 3
+    exit_code = ExitStatus.INVALID
 
 
 class ConfigError(InvalidInput):
@@ -64,16 +77,16 @@ class ConfigError(InvalidInput):
 class NotFound(OpsError):
     """A customer, case, subscription or unit does not exist."""
 
-    exit_code = 4
+    exit_code = ExitStatus.NOT_FOUND
 
 
 class NotPermitted(OpsError):
     """The roster does not allow this person to do this."""
 
-    exit_code = 5
+    exit_code = ExitStatus.NOT_PERMITTED
 
 
 class Conflict(OpsError):
     """The current state does not allow the change (or the store stayed busy)."""
 
-    exit_code = 6
+    exit_code = ExitStatus.CONFLICT

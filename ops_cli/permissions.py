@@ -67,3 +67,47 @@ def require(store: Store, customer: str, by: str | None, action: str) -> None:
     decision = decide(store, customer, by, action)
     if not decision.allowed:
         raise NotPermitted(decision.reason)
+
+
+def is_desk_agent(config, email: str) -> bool:
+    """Is ``email`` one of the desk's own staff (config ``desk.agents``)?"""
+    agents = {a.strip().lower() for a in config["desk"].get("agents", [])}
+    return email.strip().lower() in agents
+
+
+def require_actor(
+    store: Store,
+    config,
+    customer: str | None,
+    by: str | None,
+    action: str | None,
+    *,
+    desk_may: bool = True,
+) -> None:
+    """The one actor check for every command that acts for a customer with ``--by``.
+
+    - ``by=None``: the desk's configured operator acts; allowed (the audit names it).
+    - ``by`` in ``desk.agents`` and ``desk_may``: desk staff; allowed.
+    - otherwise ``by`` must be on ``customer``'s roster with a role that allows ``action``
+      (``action=None``: any role of that customer will do, e.g. a customer writing on a case).
+
+    An unknown or foreign actor raises ``NotPermitted`` (exit 5); the message never names
+    another customer's data.
+    """
+    if by is None:
+        return
+    email = by.strip().lower()
+    if desk_may and is_desk_agent(config, email):
+        return
+    if customer is None:
+        raise NotPermitted(f"{email} is not one of the desk's agents (config desk.agents)")
+    if action is None:
+        if roster_sql.roles_of(store, customer, email):
+            return
+        raise NotPermitted(
+            f"{email} is neither one of the desk's agents (config desk.agents) "
+            f"nor in the roster of customer {customer}"
+        )
+    decision = decide(store, customer, email, action)
+    if not decision.allowed:
+        raise NotPermitted(decision.reason)
