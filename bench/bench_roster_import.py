@@ -47,7 +47,7 @@ def rows(n: int):
             f"Person {i} Svensson",
             f"person{i}@kund{c}.example",
             f"+46 70 {i % 1000:03d} {i % 100:02d} {i % 97:02d}",
-            ROLES[i % len(ROLES)],
+            "kontaktperson" if i % 40 == 0 else ROLES[i % len(ROLES)],  # a function holds only contact
             "funktion" if i % 40 == 0 else "person",
         ]
 
@@ -110,6 +110,9 @@ def ops_core(tmp: Path, name: str, file: Path) -> tuple[float, dict]:
 
 
 def sqlite_utils_cmd() -> list[str] | None:
+    """``$SQLITE_UTILS`` (a path to the command, e.g. from a separate venv), the module, or PATH."""
+    if os.environ.get("SQLITE_UTILS"):
+        return [os.environ["SQLITE_UTILS"]]
     if importlib.util.find_spec("sqlite_utils"):
         return [sys.executable, "-m", "sqlite_utils"]
     exe = shutil.which("sqlite-utils")

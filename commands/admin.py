@@ -5,13 +5,13 @@ from typing import Annotated
 
 import typer
 
-from ops_cli import admin
+from ops_cli import admin, changes
 from ops_cli import config as config_mod
 from ops_cli.errors import CheckFailed
 
 from ._common import ops as get_ops
 from ._common import state
-from ._options import FormatOpt, LimitOpt, OutputFormat
+from ._options import ColumnsOpt, ForceOpt, FormatOpt, LimitOpt, OutputFormat, WideOpt
 from ._output import emit, emit_text, info
 
 init_app = typer.Typer(add_completion=False)
@@ -23,17 +23,28 @@ def init(
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the demo customers, rosters, cases... (idempotent).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Load the demo even into a store that holds your own changes."),
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Create the config file (a commented template, only if missing) and the store.
 
     Safe to run again: an existing config is left as it is and the demo data is
-    upserted, not duplicated.
+    upserted, not duplicated. The demo is refused (exit 6) on a store that holds
+    changes of your own, unless --force.
+
+    Example: ops init --demo
     """
-    result = admin.init(get_ops(ctx), demo=demo)
+    result = admin.init(get_ops(ctx), demo=demo, force=force)
     info(("wrote config template " if result["config_created"] else "config kept at ") + result["config"])
     info(("created store " if result["db_created"] else "store ready at ") + result["db"])
-    # Nested demo results read best as dotted key/value rows outside JSON.
+    if demo and fmt is not OutputFormat.json:  # one summary line per demo step
+        from ._summary import step_rows
+
+        emit(step_rows(result.get("demo") or {}), fmt, columns=["step", "summary"])
+        return
     emit(result if fmt is OutputFormat.json else admin.flatten(result), fmt)
 
 
@@ -46,14 +57,20 @@ config_app = typer.Typer(
 
 @config_app.command("path")
 def config_path(ctx: typer.Context) -> None:
-    """Print where the config file is (it may not exist yet: then defaults apply)."""
+    """Print where the config file is (it may not exist yet: then defaults apply).
+
+    Example: ops config path
+    """
     s = state(ctx)
     emit_text(str(config_mod.resolve_config_path(s.config_path)))
 
 
 @config_app.command("show")
 def config_show(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
-    """Show the effective configuration: the file merged over the defaults."""
+    """Show the effective configuration: the file merged over the defaults.
+
+    Example: ops config show -f json
+    """
     data = admin.effective_config(get_ops(ctx))
     emit(data if fmt is OutputFormat.json else admin.flatten(data), fmt)
 
@@ -64,7 +81,10 @@ def config_get(
     key: Annotated[str, typer.Argument(help="Dotted key, e.g. swap.rate or sla.tiers.gold.penalty.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Print one value of the effective configuration."""
+    """Print one value of the effective configuration.
+
+    Example: ops config get swap.rate
+    """
     value = get_ops(ctx).config.get(key)
     if fmt is OutputFormat.json:
         emit(value, fmt)
@@ -83,6 +103,8 @@ def config_set(
     """Set one value in the config file, keeping its comments and layout.
 
     The file is validated with the new value before it is written.
+
+    Example: ops config set cases.stale_days 7
     """
     path = config_mod.resolve_config_path(state(ctx).config_path)
     stored = config_mod.set_value(path, key, value)
@@ -98,7 +120,10 @@ db_app = typer.Typer(
 
 @db_app.command("path")
 def db_path(ctx: typer.Context) -> None:
-    """Print where the store file is."""
+    """Print where the store file is.
+
+    Example: ops db path
+    """
     emit_text(str(get_ops(ctx).db_path))
 
 
@@ -106,21 +131,29 @@ def db_path(ctx: typer.Context) -> None:
 def db_backup(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="New file to write the copy to.")],
+    force: ForceOpt = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Write a consistent copy of the store, safe while others are writing."""
-    result = admin.backup(get_ops(ctx), path)
+    """Write a consistent copy of the store, safe while others are writing.
+
+    The copy is written beside PATH and renamed into place when complete (mode 0600); an
+    existing file is refused (exit 6) unless --force.
+
+    Example: ops db backup ops-backup.db
+    """
+    result = admin.backup(get_ops(ctx), path, force=force)
     info(f"backed up {result['db']} to {result['backup']}")
     emit(result, fmt)
 
 
 @db_app.command("check")
 def db_check(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
-    """Check the store's integrity and foreign keys; exit 1 if there is a problem."""
-    s = state(ctx)
-    from ops_cli.config import load
+    """Check the store's integrity and foreign keys; exit 1 if there is a problem.
 
-    path = load(s.config_path).db_path(s.db_path)
+    Example: ops db check
+    """
+    s = state(ctx)
+    path = config_mod.load(s.config_path).db_path(s.db_path)
     result = admin.check_store(path)
     emit(result, fmt)
     if not result["ok"]:
@@ -128,10 +161,55 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
 
 
 @db_app.command("log")
-def db_log(ctx: typer.Context, limit: LimitOpt = 50, fmt: FormatOpt = OutputFormat.table) -> None:
-    """Show the audit log, newest first: who changed what, when, before and after."""
-    emit(
-        get_ops(ctx).store.audit_log(limit or 50),
-        fmt,
-        columns=["id", "at", "actor", "action", "object", "before", "after"],
+def db_log(
+    ctx: typer.Context,
+    limit: LimitOpt = 50,
+    include_classified: Annotated[
+        bool,
+        typer.Option("--include-classified", help="Show the text of sensitive and secret cases' records."),
+    ] = False,
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="EMAIL", help="Only this actor's records.")
+    ] = None,
+    obj: Annotated[
+        str | None,
+        typer.Option(
+            "--object", metavar="KIND:ID", help="Only this object: issi:2010001, customer:2001, case:…"
+        ),
+    ] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action (sub.change) or group (roster).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="TIME", help="From this time on (desk-local without offset)."),
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="TIME", help="Before this time.")] = None,
+    changeset: Annotated[
+        int | None,
+        typer.Option("--changeset", min=1, help="Only this changeset's records (`ops undo --list`)."),
+    ] = None,
+    columns: ColumnsOpt = None,
+    wide: WideOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show the audit log, newest first: who changed what, when, before and after.
+
+    `at` is the real time of the change; `business_at` the business time (OPS_NOW, --at)
+    when it differs. Records of sensitive and secret cases show no text unless
+    --include-classified.
+
+    Example: ops db log --actor anna.berg@polisen.example -n 20
+    """
+    rows = changes.audit_log(  # times desk-local; filters and the changeset: ops_cli/changes/log.py
+        get_ops(ctx),
+        limit or 50,
+        include_classified=include_classified,
+        actor=actor,
+        obj=obj,
+        action=action,
+        since=since,
+        until=until,
+        changeset=changeset,
     )
+    emit(rows, fmt, columns=["id", "at", "business_at", "actor", "action", "object", "before", "after"])

@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from ops_cli import config as config_mod
+from ops_cli.cases import MASK
 from ops_cli.context import Ops
 from ops_cli.errors import InvalidInput
 from ops_cli.store import check_file
 
 
-def init(ops: Ops, demo: bool = False) -> dict[str, Any]:
-    """Create the config (commented template, only if missing) and the store; load the demo."""
-    try:
-        config_created = config_mod.write_template(ops.config.path)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write the config file {ops.config.path}: {exc.strerror}") from None
+def init(ops: Ops, demo: bool = False, *, force: bool = False) -> dict[str, Any]:
+    """Create the config (commented template, only if missing) and the store; load the demo.
+
+    The demo is refused (exit 6) on a store holding changes that are not demo data, unless
+    ``force``.
+    """
+    config_created = config_mod.write_template(ops.config.path)
     existed = ops.db_path.exists()
     store = ops.store
     result: dict[str, Any] = {
@@ -27,9 +29,9 @@ def init(ops: Ops, demo: bool = False) -> dict[str, Any]:
         "schema_version": store.user_version(),
     }
     if demo:
-        from ops_cli.demo import load_demo
+        from ops_cli.demo import load_demo  # every domain package: only for --demo
 
-        result["demo"] = load_demo(ops)
+        result["demo"] = load_demo(ops, force=force)
     return result
 
 
@@ -59,6 +61,44 @@ def check_store(path: Path) -> dict[str, Any]:
     return {"db": str(path), "ok": not problems, "schema_version": version, "problems": problems}
 
 
-def backup(ops: Ops, target: Path) -> dict[str, Any]:
-    ops.store.backup(target)
+def backup(ops: Ops, target: Path, *, force: bool = False) -> dict[str, Any]:
+    """A consistent copy of the store, written through the one file writer (``--force`` replaces).
+
+    Never onto the store itself or its journal files, not even with ``--force``."""
+    if _is_store_file(Path(target), ops.db_path):
+        raise InvalidInput(
+            f"cannot back up the store {ops.db_path} onto {target}: that is the store's own file;"
+            " choose another path"
+        )
+    ops.store.backup(target, force=force)
     return {"db": str(ops.db_path), "backup": str(target), "bytes": target.stat().st_size}
+
+
+def _real(path: Path) -> Path:
+    """The path with its folder resolved (the file itself may be missing or a link)."""
+    return path.parent.resolve() / path.name
+
+
+def _is_store_file(target: Path, db: Path) -> bool:
+    """``target`` is the store or one of its journal files (by name, through links, or a hard link)."""
+    real = _real(db)
+    own = {real, *(real.with_name(real.name + end) for end in ("-wal", "-shm", "-journal"))}
+    if _real(target) in own | {f.resolve() for f in own}:
+        return True
+    try:
+        return any(f.exists() and target.samefile(f) for f in own)
+    except OSError:
+        return False
+
+
+def audit_log(ops: Ops, limit: int = 50, *, include_classified: bool = False) -> list[dict[str, Any]]:
+    """The newest audit records. Those of a sensitive or secret case show no text (their
+    before and after read ``(classified)``) unless ``include_classified``, like every other
+    output of cases."""
+    out = []
+    for row in ops.store.audit_log(limit):
+        if row.pop("classified") and not include_classified:
+            for key in ("before", "after"):
+                row[key] = None if row[key] is None else MASK
+        out.append(row)
+    return out

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ops_cli import clock
+from ops_cli.calendar import OpeningHours, WorkCalendar
 from ops_cli.config import Config, load
+from ops_cli.parsers import contact
 from ops_cli.store import Store, open_store
-
-if TYPE_CHECKING:
-    from ops_cli.calendar import OpeningHours, WorkCalendar
 
 
 @dataclass
@@ -27,6 +25,8 @@ class Ops:
     config: Config
     db_path: Path
     _store: Store | None = field(default=None, repr=False)
+    #: Read commands set this: a missing store is refused (exit 4) instead of created.
+    must_exist: bool = False
 
     @classmethod
     def open(
@@ -36,13 +36,14 @@ class Ops:
     ) -> Ops:
         """Resolve config and store as the command line does (flag > env > config > default)."""
         config = load(config_path)
+        contact.set_region(config.get("phone.region"))  # numbers without a country code
         return cls(config=config, db_path=config.db_path(db_path))
 
     @property
     def store(self) -> Store:
         """The store, created and migrated on first use."""
         if self._store is None:
-            self._store = open_store(self.db_path, self.config["busy_timeout"])
+            self._store = open_store(self.db_path, self.config["busy_timeout"], must_exist=self.must_exist)
         return self._store
 
     def close(self) -> None:
@@ -56,12 +57,17 @@ class Ops:
         return ZoneInfo(self.config.timezone)
 
     def now(self) -> datetime:
-        """Now in the desk's time zone (``OPS_NOW`` honoured)."""
+        """The business clock: now in the desk's time zone (``OPS_NOW`` honoured)."""
         return clock.now(self.tz)
+
+    def real_now(self) -> datetime:
+        """The security clock: the real time in the desk's zone, never moved by ``OPS_NOW``
+        (support-code lock-outs; the audit records it by itself)."""
+        return clock.real_now(self.tz)
 
     def at(self, text: str | None, what: str = "--at") -> datetime:
         """The moment a user typed (``--at``), or now."""
-        return clock.parse_time(text, self.tz, what) if text else self.now()
+        return clock.parse_time(text, self.tz, what) if text is not None else self.now()
 
     @cached_property
     def calendar(self) -> WorkCalendar:

@@ -7,8 +7,8 @@ of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 
 class ExitStatus(IntEnum):
@@ -23,18 +23,47 @@ class ExitStatus(IntEnum):
     CONFLICT = 6  # the state does not allow it, the store stayed busy, a file exists
 
 
-@dataclass(frozen=True)
 class Problem:
     """One problem in one row of an input file (or one field of a request).
 
     ``row`` is the spreadsheet's own row number (the header is row 1), or None
-    when the problem is not tied to a row.
+    when the problem is not tied to a row. Immutable and compared by value (written out
+    rather than a frozen dataclass: every command imports this module, see test_startup.py).
     """
 
+    __slots__ = ("message", "file", "row", "column")
+    __match_args__ = __slots__
+
     message: str
-    file: str | None = None
-    row: int | None = None
-    column: str | None = None
+    file: str | None
+    row: int | None
+    column: str | None
+
+    def __init__(
+        self, message: str, file: str | None = None, row: int | None = None, column: str | None = None
+    ) -> None:
+        for name, value in zip(self.__slots__, (message, file, row, column), strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Problem is immutable: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Problem is immutable: cannot delete {name}")
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.message, self.file, self.row, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Problem and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Problem({})".format(
+            ", ".join(f"{n}={v!r}" for n, v in zip(self.__slots__, self._key(), strict=True))
+        )
 
     def __str__(self) -> str:
         where = []

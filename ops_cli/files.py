@@ -24,7 +24,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +59,18 @@ def write_failed(path: str | os.PathLike[str], exc: OSError) -> InvalidInput:
     return InvalidInput(message, [Problem(os_cause(exc), file)])
 
 
+def _create_failed(path: str | os.PathLike[str], folder: Path, exc: OSError) -> InvalidInput:
+    """A file could not be created in a folder that exists (``/proc``, a folder without write
+    permission): say so, never "the folder does not exist"."""
+    if exc.errno == errno.ENOENT and folder.is_dir():
+        cause = f"cannot create a file in {folder}"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        cause = f"permission denied: cannot create a file in {folder}"
+    else:
+        return write_failed(path, exc)
+    return InvalidInput(f"cannot write {path}: {cause}", [Problem(cause, str(path))])
+
+
 def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Refuse a target that is a symlink, a folder, or (without ``force``) an existing file.
 
@@ -82,14 +93,16 @@ def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
             )
         if stat.S_ISDIR(info.st_mode):
             raise InvalidInput(f"cannot write {file}: it is a folder", [Problem("it is a folder", file)])
+        # A device, FIFO or socket (``/dev/full``, a pipe) is never replaced: exit 3 with or without
+        # --force, checked before the "already exists" conflict so that --force is not suggested.
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidInput(
+                f"cannot write {file}: it is not a regular file", [Problem("not a regular file", file)]
+            )
         if not force:
             raise Conflict(
                 f"{file} already exists; use --force to replace it",
                 [Problem("already exists", file)],
-            )
-        if not stat.S_ISREG(info.st_mode):
-            raise InvalidInput(
-                f"cannot write {file}: it is not a regular file", [Problem("not a regular file", file)]
             )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -107,12 +120,14 @@ def output_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
     The temp file exists (empty, 0600) when the block starts; the library may replace it.
     On any exception the temp file is removed and the target is left as it was.
     """
+    import tempfile  # not at start-up: every command imports this module
+
     target = check_target(path, force=force)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise write_failed(path, exc) from None
+        raise _create_failed(path, folder, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -181,9 +196,8 @@ def _replace(tmp: Path, target: Path, *, force: bool) -> None:
         try:
             os.link(tmp, target)
         except FileExistsError:
-            raise Conflict(
-                f"{target} already exists; use --force to replace it", [Problem("already exists", str(target))]
-            ) from None
+            message = f"{target} already exists; use --force to replace it"
+            raise Conflict(message, [Problem("already exists", str(target))]) from None
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
                 raise

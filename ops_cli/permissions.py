@@ -1,16 +1,20 @@
 """Who may do what: the one table of restricted actions and the roles that allow them.
 
-Every group checks through :func:`require`, next to the rule it guards, so a
-Python caller meets the same protection as the command line. The desk's own
-operator (no ``--by``) acts for the desk and is not checked against a
-customer's roster; the audit records who it was.
+Every command that acts with ``--by`` checks through :func:`require_actor`
+(the operator, a desk agent from config ``desk.agents``, or a customer person by
+role), next to the rule it guards and inside the write transaction, so a Python
+caller meets the same protection as the command line and a refused actor leaves
+nothing behind, not even an audit row. The desk's own operator (no ``--by``)
+acts for the desk and is not checked against a customer's roster; the audit
+records who it was. :func:`decide` answers ``roster can``; :func:`require` is
+the older check without desk agents.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ops_cli.errors import NotPermitted
+from ops_cli.errors import InvalidInput, NotPermitted
 from ops_cli.store import Store
 from ops_cli.store import roster as roster_sql
 
@@ -42,8 +46,6 @@ class Decision:
 def decide(store: Store, customer: str, email: str, action: str) -> Decision:
     """May ``email`` do ``action`` for ``customer``? With the reason either way."""
     if action not in ACTIONS:
-        from ops_cli.errors import InvalidInput
-
         raise InvalidInput(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
     needed = ACTIONS[action]
     email = email.strip().lower()
@@ -92,11 +94,15 @@ def require_actor(
       (``action=None``: any role of that customer will do, e.g. a customer writing on a case).
 
     An unknown or foreign actor raises ``NotPermitted`` (exit 5); the message never names
-    another customer's data.
+    another customer's data. A ``by`` that is empty or only blanks raises ``InvalidInput`` (exit 3).
     """
     if by is None:
         return
     email = by.strip().lower()
+    if not email:
+        raise InvalidInput(
+            "--by is empty: give the email address of who asks, or leave --by out to act as the operator"
+        )
     if desk_may and is_desk_agent(config, email):
         return
     if customer is None:

@@ -1,8 +1,10 @@
-"""A report period typed as two dates (both days included), in the desk's time zone."""
+"""A report period typed as two dates (both days included), in the desk's time zone, and the
+small number helpers every report shares (median, a percentage as shown)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
 
 from ops_cli import clock
 from ops_cli.context import Ops
@@ -29,3 +31,10 @@ def median(values: list[float]) -> float | None:
     ordered = sorted(values)
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def shown(value: float | None) -> float | None:
+    """A percentage cut (not rounded) to two decimals, so a shown 98.00 never hides 97.996."""
+    if value is None:
+        return None
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))

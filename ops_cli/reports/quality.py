@@ -1,23 +1,20 @@
-"""The service-quality report a customer's orderer receives, and the delivery report of change orders.
+"""The service-quality report a customer's orderer receives.
 
 :func:`quality`: cases opened in a period by topic and by channel, solved with
 and without a swap phone, swaps shipped and delivered on time, median time to
 the first answer and to closing (elapsed hours), cases open at the period's
-end. No case text appears in it, only counts.
-
-:func:`delivery`: ISSI/TEI change orders received in a period with their
-promised date and the day delivered, and the on-time percentage.
+end. No case text appears in it, only counts. (The delivery report of change
+orders is :mod:`.delivery`.)
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from typing import Any
 
 from ops_cli import clock
 from ops_cli.context import Ops
-from ops_cli.kpi import percent
+from ops_cli.sla.kpi import percent
 from ops_cli.store import reports as sql
 
 from .period import median, parse_period
@@ -90,64 +87,3 @@ def quality_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     for key in ("median_hours_to_answer", "median_hours_to_close"):
         rows.append({"section": "times", "item": key.replace("_", " "), "value": report[key]})
     return rows
-
-
-def delivery(ops: Ops, start: str, end: str, customer: str | None = None) -> dict[str, Any]:
-    """Change orders received ``start``..``end`` (dates, both included): promised and delivered days."""
-    number = known_customer(ops, customer)["number"] if customer else None
-    first, last, s, e = parse_period(ops, start, end)
-    today = ops.now().date().isoformat()
-    orders = []
-    for o in sql.change_orders(ops.store, clock.to_db(s), clock.to_db(e), number):
-        if o["delivered_on"]:
-            status = "on time" if o["delivered_on"] <= o["due_date"] else "late"
-        else:
-            status = "overdue" if o["due_date"] < today else "open"
-        orders.append(
-            {
-                "order": o["id"],
-                "case": o["case_number"],
-                "customer": o["customer"],
-                "received": _local_day(ops, o["received_at"]),
-                "receipt_day": o["receipt_day"],
-                "changes": o["change_count"],
-                "urgent": bool(o["urgent"]),
-                "due_date": o["due_date"],
-                "delivered_on": o["delivered_on"],
-                "status": status,
-            }
-        )
-    delivered = [o for o in orders if o["delivered_on"]]
-    on_time = sum(1 for o in delivered if o["status"] == "on time")
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "customer": number,
-        "orders": orders,
-        "received": len(orders),
-        "delivered": len(delivered),
-        "on_time": on_time,
-        "late": len(delivered) - on_time,
-        "on_time_pct": _pct(on_time, len(delivered)),
-        "open": sum(1 for o in orders if o["status"] == "open"),
-        "overdue": sum(1 for o in orders if o["status"] == "overdue"),
-        "generated_at": ops.now().isoformat(timespec="seconds"),
-    }
-
-
-def _local_day(ops: Ops, text: str) -> str:
-    moment: datetime = clock.from_db(text, ops.tz)
-    return moment.date().isoformat()
-
-
-DELIVERY_SUMMARY = ("received", "delivered", "on_time", "late", "on_time_pct", "open", "overdue")
-
-
-def delivery_summary_line(report: dict[str, Any]) -> str:
-    pct = "—" if report["on_time_pct"] is None else f"{report['on_time_pct']:.2f} %"
-    who = f" for customer {report['customer']}" if report["customer"] else ""
-    return (
-        f"Change orders received {report['from']} to {report['to']}{who}: {report['received']}; "
-        f"delivered {report['delivered']}, on time {report['on_time']} ({pct}), late {report['late']}; "
-        f"open {report['open']}, overdue {report['overdue']}."
-    )

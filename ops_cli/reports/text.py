@@ -1,208 +1,293 @@
 """Text renderings of the quarterly report: plain text, Markdown, CSV and JSON.
 
 Every function takes the dict of :func:`ops_cli.reports.quarterly.quarterly`
-and returns a string; nothing here prints.
+and returns a string; nothing here prints. The words come from the language's
+catalogue (:mod:`.language`, ``lang`` None = English); CSV and JSON are
+machine formats and stay language-neutral.
 """
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from typing import Any
 
 from ops_cli import render
 
-RESULT = {True: "pass", False: "FAIL"}
-RATES_NOTE = "Rates are ratios of the summed raw counts (never means of percentages)."
+from .language import Lang, language
+
+KPI_KEYS = ("zone", "period", "attempts", "cssr", "ctsr", "result")
+CASE_KEYS = ("number", "opened", "crit", "status", "repair", "callbacks", "subject")
+_CASE_WORDS = {"number": "case"}
 
 
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+def _l(lang: Lang | None) -> Lang:
+    return lang or language("en")
 
 
-def num(value: int | float | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+def pct(value: float | None, lang: Lang | None = None) -> str:
+    return _l(lang).pct(value)
 
 
-def hours(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} h"
+def num(value: int | float | None, lang: Lang | None = None) -> str:
+    return _l(lang).num(value)
 
 
-def money(value: float, currency: str) -> str:
-    return f"{num(value)} {currency}"
+def hours(value: float | None, lang: Lang | None = None) -> str:
+    return _l(lang).hours(value)
 
 
-def period_text(report: dict[str, Any]) -> str:
-    a, b = date.fromisoformat(report["from"]), date.fromisoformat(report["to"])
-    return f"{a.day} {a:%b} – {b.day} {b:%b} {b.year}"
+def money(value: float, currency: str, lang: Lang | None = None) -> str:
+    return _l(lang).money(value, currency)
 
 
-def title(report: dict[str, Any]) -> str:
-    return f"SLA report {report['quarter']} · {report['customer_name']} ({report['customer']})"
+def result_text(passed: bool, total: bool = False, lang: Lang | None = None) -> str:
+    text = _l(lang).t("pass" if passed else "fail")
+    return text.upper() if total else text
 
 
-def subtitle(report: dict[str, Any]) -> str:
-    kind = "guaranteed" if report["guaranteed"] else "target"
-    return (
-        f"{period_text(report)} · tier {report['tier']} · {kind} {report['target']:.2f} % for CSSR and CTSR"
+def kpi_headers(lang: Lang | None = None) -> dict[str, str]:
+    return {k: _l(lang).t(k) for k in KPI_KEYS}
+
+
+def case_headers(lang: Lang | None = None) -> dict[str, str]:
+    return {k: _l(lang).t(_CASE_WORDS.get(k, k)) for k in CASE_KEYS}
+
+
+def rates_note(lang: Lang | None = None) -> str:
+    return _l(lang).t("rates_note")
+
+
+def callbacks_note(lang: Lang | None = None) -> str:
+    return _l(lang).t("callbacks_note")
+
+
+def note_text(report: dict[str, Any], lang: Lang | None = None) -> str | None:
+    if not report["note"]:
+        return None
+    return _l(lang).t("no_kpi", number=report["customer"], quarter=report["quarter"])
+
+
+def repair_hours_text(report: dict[str, Any], lang: Lang | None = None) -> str:
+    return _l(lang).t("repair_hours", tier=report["tier"])
+
+
+def period_text(report: dict[str, Any], lang: Lang | None = None) -> str:
+    return _l(lang).period(date.fromisoformat(report["from"]), date.fromisoformat(report["to"]))
+
+
+def title(report: dict[str, Any], lang: Lang | None = None) -> str:
+    return _l(lang).t(
+        "title", quarter=report["quarter"], name=report["customer_name"], number=report["customer"]
     )
 
 
-def kpi_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+def subtitle(report: dict[str, Any], lang: Lang | None = None) -> str:
+    lg = _l(lang)
+    return lg.t(
+        "subtitle",
+        period=period_text(report, lg),
+        tier=report["tier"],
+        kind=lg.t("kind_guaranteed" if report["guaranteed"] else "kind_target"),
+        target=lg.percent(report["target"]),
+    )
+
+
+def _kpi_line(label: str, period: str, item: dict[str, Any] | None, lg: Lang, total: bool) -> dict[str, Any]:
+    return {
+        "zone": label,
+        "period": period,
+        "attempts": lg.num(item["attempts"]) if item else "—",
+        "cssr": lg.pct(item["cssr"]) if item else "—",
+        "ctsr": lg.pct(item["ctsr"]) if item else "—",
+        "result": result_text(item["pass"], total, lg) if item else lg.t("no_data"),
+        "total": total,
+    }
+
+
+def kpi_rows(report: dict[str, Any], lang: Lang | None = None) -> list[dict[str, Any]]:
     """The main table: each zone's months, then the zone's quarter line."""
-    q = report["quarter"][-2:]
+    lg = _l(lang)
+    total = lg.t("quarter_total", q=report["quarter"][-2:])
     rows = []
     for zone in report["zones"]:
         data = {m["month"]: m for m in zone["months"]}
         for i, name in enumerate(report["months"]):
-            month = data.get(name)
-            rows.append(
-                {
-                    "zone": zone["zone"] if i == 0 else "",
-                    "period": name,
-                    "attempts": num(month["attempts"]) if month else "—",
-                    "cssr": pct(month["cssr"]) if month else "—",
-                    "ctsr": pct(month["ctsr"]) if month else "—",
-                    "result": RESULT[month["pass"]] if month else "no data",
-                    "total": False,
-                }
-            )
-        rows.append(
-            {
-                "zone": "",
-                "period": f"{q} total",
-                "attempts": num(zone["attempts"]),
-                "cssr": pct(zone["cssr"]),
-                "ctsr": pct(zone["ctsr"]),
-                "result": RESULT[zone["pass"]].upper(),
-                "total": True,
-            }
-        )
+            rows.append(_kpi_line(zone["zone"] if i == 0 else "", lg.month(name), data.get(name), lg, False))
+        rows.append(_kpi_line("", total, zone, lg, True))
     return rows
 
 
-KPI_HEADERS = {
-    "zone": "Zone",
-    "period": "Period",
-    "attempts": "Attempts",
-    "cssr": "CSSR %",
-    "ctsr": "CTSR %",
-    "result": "Result",
-}
-
-
-def case_facts(report: dict[str, Any]) -> list[tuple[str, str]]:
+def case_facts(report: dict[str, Any], lang: Lang | None = None) -> list[tuple[str, str]]:
+    lg = _l(lang)
     c = report["cases"]
+    due = c["callbacks_due"]
+    kept = lg.t(
+        "kept",
+        on_time=c["callbacks_on_time"],
+        due=due,
+        late=c["callbacks_late"],
+        missed=c["callbacks_missed"],
+    )
+    counts = {k: c[k] for k in ("count", "critical", "closed", "open")}
     return [
-        ("Fault cases", f"{c['count']} ({c['critical']} critical, {c['closed']} closed, {c['open']} open)"),
-        ("First callback on time", _pct_of(c["first_callback_on_time_pct"])),
-        (
-            "All callbacks on time",
-            _pct_of(c["all_callbacks_on_time_pct"])
-            + (f" ({c['callbacks_on_time']} of {c['callbacks']})" if c["callbacks"] else ""),
-        ),
-        ("Repair time, median", hours(c["repair_hours_median"])),
-        ("Repair time, 90th percentile", hours(c["repair_hours_p90"])),
+        (lg.t("fault_cases"), lg.t("fault_cases_value", **counts)),
+        (lg.t("first_on_time"), _pct_of(c["first_callback_on_time_pct"], lg)),
+        (lg.t("all_on_time"), _pct_of(c["all_callbacks_on_time_pct"], lg) + (f" {kept}" if due else "")),
+        (lg.t("repair_median"), lg.hours(c["repair_hours_median"])),
+        (lg.t("repair_p90"), lg.hours(c["repair_hours_p90"])),
     ]
 
 
-def _pct_of(value: float | None) -> str:
-    return "no callbacks due" if value is None else f"{value:.2f} %"
+def _pct_of(value: float | None, lg: Lang) -> str:
+    return lg.t("no_callbacks_due") if value is None else lg.percent(value)
 
 
-def penalty_text(report: dict[str, Any]) -> str:
+def order_text(report: dict[str, Any], lang: Lang | None = None) -> str | None:
+    """For a report made on order: who ordered it, where it goes, its date and fee."""
+    o = report.get("order")
+    if not o:
+        return None
+    lg = _l(lang)
+    fee = lg.money(o["fee"], o["currency"])
+    on = o["ordered_at"][:10]
+    return lg.t("order", by=o["ordered_by"], on=on, to=o["send_to"], dated=o["report_date"], fee=fee)
+
+
+def penalty_text(report: dict[str, Any], lang: Lang | None = None) -> str:
+    lg = _l(lang)
     cur = report["currency"]
     missed = report["zones_missed"]
+    if not report["zones"]:  # nothing to assess: never "every zone met the target"
+        if report["guaranteed"]:
+            return lg.t("penalty_no_data", money=lg.money(report["penalty"], cur))
+        return lg.t("penalty_no_data_free", tier=report["tier"])
     if not report["guaranteed"]:
         if missed:
-            return f"Zones below target: {', '.join(missed)} (tier {report['tier']} carries no penalty)."
-        return f"Every zone met the target (tier {report['tier']} carries no penalty)."
+            return lg.t("penalty_missed_free", zones=", ".join(missed), tier=report["tier"])
+        return lg.t("penalty_none_missed_free", tier=report["tier"])
     if not missed:
-        return f"Penalty: {money(0, cur)} — every zone met the guaranteed level."
-    zones = "zone" if len(missed) == 1 else "zones"
-    return (
-        f"Penalty: {money(report['penalty'], cur)} — {len(missed)} {zones} missed the guaranteed level "
-        f"({', '.join(missed)}) × {money(report['penalty_per_zone'], cur)}."
+        return lg.t("penalty_zero", money=lg.money(0, cur))
+    return lg.t(
+        "penalty_one" if len(missed) == 1 else "penalty_many",
+        money=lg.money(report["penalty"], cur),
+        count=len(missed),
+        zones=", ".join(missed),
+        per_zone=lg.money(report["penalty_per_zone"], cur),
     )
 
 
-CASE_HEADERS = {
-    "number": "Case",
-    "opened": "Opened",
-    "crit": "Crit",
-    "status": "Status",
-    "repair": "Repair",
-    "callbacks": "Callbacks",
-    "subject": "Subject",
-}
+def summary_rows(report: dict[str, Any], lg: Lang) -> list[tuple[str, str, bool]]:
+    """The summary: (label, value, bad) — target, zones passing, fault cases, the penalty."""
+    zones, missed, c = report["zones"], report["zones_missed"], report["cases"]
+    counts = {k: c[k] for k in ("count", "critical", "closed", "open")}
+    return [
+        (lg.t("target"), lg.percent(report["target"]), False),
+        (
+            lg.t("zones_passing"),
+            lg.t("zones_passing_value", ok=len(zones) - len(missed), all=len(zones)),
+            bool(missed),
+        ),
+        (lg.t("fault_cases"), lg.t("fault_cases_value", **counts), False),
+        (
+            lg.t("penalty_heading"),
+            _unprefixed(penalty_text(report, lg), lg.t("penalty_heading")),
+            bool(report["penalty"]),
+        ),
+    ]
 
 
-def case_rows(report: dict[str, Any]) -> list[dict[str, str]]:
+def _unprefixed(text: str, label: str) -> str:
+    """'Penalty: 10,000 SEK — …' under the label 'Penalty' reads '10,000 SEK — …'."""
+    return text[len(label) + 1 :].lstrip() if text.startswith(label + ":") else text
+
+
+def case_rows(report: dict[str, Any], lang: Lang | None = None) -> list[dict[str, str]]:
+    lg = _l(lang)
     return [
         {
             "number": c["number"],
             "opened": c["opened_at"][:16].replace("T", " "),
-            "crit": "yes" if c["critical"] else "",
-            "status": c["status"],
-            "repair": hours(c["repair_hours"]) if c["repair_hours"] is not None else "open",
-            "callbacks": f"{c['callbacks_on_time']}/{c['callbacks']} on time" if c["callbacks"] else "",
+            "crit": lg.t("yes") if c["critical"] else "",
+            "status": _status(c["status"], lg),
+            "repair": lg.hours(c["repair_hours"]) if c["repair_hours"] is not None else lg.t("open"),
+            "callbacks": _kept(c, lg),
             "subject": c["subject"],
         }
         for c in report["cases"]["list"]
     ]
 
 
-def secret_note(report: dict[str, Any]) -> str | None:
+def _status(status: str, lg: Lang) -> str:
+    """A case status (open, answered, closed) in the report's language; an unknown one as is."""
+    key = f"status_{status}"
+    return lg.t(key) if key in lg.words else status
+
+
+def _kept(case: dict[str, Any], lg: Lang) -> str:
+    if not case["callbacks_due"]:
+        return ""
+    return lg.t("callbacks_kept", on_time=case["callbacks_on_time"], due=case["callbacks_due"])
+
+
+def secret_note(report: dict[str, Any], lang: Lang | None = None) -> str | None:
     n = report["cases"]["secret_not_listed"]
     if not n:
         return None
-    cases = "case" if n == 1 else "cases"
-    return f"{n} secret {cases} counted above but not listed (--include-classified lists them)."
+    return _l(lang).t("secret_one" if n == 1 else "secret_many", count=n)
 
 
-def generated_line(report: dict[str, Any]) -> str:
-    return f"Generated {report['generated_at']} by ops-cli"
+def generated_line(report: dict[str, Any], lang: Lang | None = None) -> str:
+    return _l(lang).t("generated", at=report["generated_at"])
 
 
-def to_text(report: dict[str, Any]) -> str:
-    """Plain aligned text (pipes, files, cron mail); fits 80 columns."""
+def _kpi_table(report: dict[str, Any], lg: Lang) -> str:
     from tabulate import tabulate
 
-    out = [title(report), subtitle(report), ""]
+    heads = kpi_headers(lg)
+    return tabulate(
+        [[r[c] for c in KPI_KEYS] for r in kpi_rows(report, lg)],
+        headers=[heads[c] for c in KPI_KEYS],
+        tablefmt="simple",
+        colalign=("left", "left", "right", "right", "right", "left"),
+        disable_numparse=True,
+    )
+
+
+def _case_table(report: dict[str, Any], lg: Lang) -> list[str]:
+    from tabulate import tabulate
+
+    cases = case_rows(report, lg)
+    if not cases:
+        return []
+    cols = ["number", "opened", "crit", "repair", "subject"]
+    heads = case_headers(lg)
+    lines = [[r[c] if c != "subject" else _clip(r[c], 30) for c in cols] for r in cases]
+    return ["", tabulate(lines, headers=[heads[c] for c in cols], tablefmt="simple", disable_numparse=True)]
+
+
+def to_text(report: dict[str, Any], lang: Lang | None = None) -> str:
+    """Plain aligned text (pipes, files, cron mail); fits 80 columns."""
+    lg = _l(lang)
+    out = [title(report, lg), subtitle(report, lg)]
+    if order_text(report, lg):
+        out += textwrap.wrap(order_text(report, lg), 80)
+    out.append("")
     if report["note"]:
-        out += [f"Note: {report['note']}.", ""]
+        out += [lg.t("note", note=note_text(report, lg)), ""]
     else:
-        rows = kpi_rows(report)
-        cols = list(KPI_HEADERS)
-        table = tabulate(
-            [[r[c] for c in cols] for r in rows],
-            headers=[KPI_HEADERS[c] for c in cols],
-            tablefmt="simple",
-            colalign=("left", "left", "right", "right", "right", "left"),
-            disable_numparse=True,
-        )
-        out += [table, RATES_NOTE, ""]
-    out.append("Fault cases opened in the quarter")
-    width = max(len(k) for k, _ in case_facts(report))
-    out += [f"  {k.ljust(width)}  {v}" for k, v in case_facts(report)]
-    out.append(f"  (repair times in {report['cases']['hours']})")
-    cases = case_rows(report)
-    if cases:
-        cols = ["number", "opened", "crit", "repair", "subject"]
-        lines = [[r[c] if c != "subject" else _clip(r[c], 30) for c in cols] for r in cases]
-        out += [
-            "",
-            tabulate(
-                lines, headers=[CASE_HEADERS[c] for c in cols], tablefmt="simple", disable_numparse=True
-            ),
-        ]
-    note = secret_note(report)
+        out += [_kpi_table(report, lg), *textwrap.wrap(rates_note(lg), 80), ""]
+    out.append(lg.t("cases_heading"))
+    facts = case_facts(report, lg)
+    width = max(len(k) for k, _ in facts)
+    out += [f"  {k.ljust(width)}  {v}" for k, v in facts]
+    out.append("  " + lg.t("repair_note", hours=repair_hours_text(report, lg)))
+    out += textwrap.wrap(callbacks_note(lg), 78, initial_indent="  ", subsequent_indent="  ")
+    out += _case_table(report, lg)
+    note = secret_note(report, lg)
     if note:
-        out.append(note)
-    out += ["", penalty_text(report), "", generated_line(report)]
+        out += textwrap.wrap(note, 80)
+    out += ["", *textwrap.wrap(penalty_text(report, lg), 80), "", generated_line(report, lg)]
     return "\n".join(out) + "\n"
 
 
@@ -224,34 +309,47 @@ def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None 
     return lines
 
 
-def to_markdown(report: dict[str, Any]) -> str:
-    out = [f"# {_md(title(report))}", "", _md(subtitle(report)), ""]
-    if report["note"]:
-        out += [f"> **Note:** {_md(report['note'])}.", ""]
-    else:
-        cols = list(KPI_HEADERS)
-        rows = []
-        for r in kpi_rows(report):
-            line = [r[c] for c in cols]
-            if r["total"]:
-                line = [f"**{v}**" if v else v for v in line]
-            rows.append(line)
-        out += ["## KPI per zone and month", ""]
-        out += _md_table([KPI_HEADERS[c] for c in cols], rows, right={2, 3, 4})
-        out += ["", RATES_NOTE, ""]
-    out += ["## Fault cases opened in the quarter", ""]
-    out += _md_table(["Figure", "Value"], [[k, v] for k, v in case_facts(report)], right={1})
-    out += ["", f"Repair times in {report['cases']['hours']}.", ""]
-    cases = case_rows(report)
+def _md_kpi(report: dict[str, Any], lg: Lang) -> list[str]:
+    rows = []
+    for r in kpi_rows(report, lg):
+        line = [r[c] for c in KPI_KEYS]
+        if r["total"]:
+            line = [f"**{v}**" if v else v for v in line]
+        rows.append(line)
+    heads = kpi_headers(lg)
+    out = [f"## {lg.t('kpi_heading')}", ""]
+    out += _md_table([heads[c] for c in KPI_KEYS], rows, right={2, 3, 4})
+    return out + ["", rates_note(lg), ""]
+
+
+def _md_cases(report: dict[str, Any], lg: Lang) -> list[str]:
+    out = [f"## {lg.t('cases_heading')}", ""]
+    out += _md_table([lg.t("figure"), lg.t("value")], [[k, v] for k, v in case_facts(report, lg)], right={1})
+    repair = lg.t("repair_note_md", hours=repair_hours_text(report, lg))
+    out += ["", f"{repair} {callbacks_note(lg)}", ""]
+    cases = case_rows(report, lg)
     if cases:
-        cols = list(CASE_HEADERS)
-        out += _md_table([CASE_HEADERS[c] for c in cols], [[r[c] for c in cols] for r in cases])
+        heads = case_headers(lg)
+        out += _md_table([heads[c] for c in CASE_KEYS], [[r[c] for c in CASE_KEYS] for r in cases])
         out.append("")
-    note = secret_note(report)
+    note = secret_note(report, lg)
     if note:
         out += [_md(note), ""]
-    out += ["## Penalty", "", _md(penalty_text(report)), "", f"_{generated_line(report)}_"]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def to_markdown(report: dict[str, Any], lang: Lang | None = None) -> str:
+    lg = _l(lang)
+    out = [f"# {_md(title(report, lg))}", "", _md(subtitle(report, lg)), ""]
+    if order_text(report, lg):
+        out += [_md(order_text(report, lg)), ""]
+    if report["note"]:
+        out += [f"> {_md(lg.t('note', note=note_text(report, lg)))}", ""]
+    else:
+        out += _md_kpi(report, lg)
+    out += _md_cases(report, lg)
+    out += [f"## {lg.t('penalty_heading')}", "", _md(penalty_text(report, lg)), ""]
+    return "\n".join(out + [f"_{generated_line(report, lg)}_"]) + "\n"
 
 
 CSV_COLUMNS = [
@@ -293,10 +391,12 @@ def _csv_vals(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def to_csv(report: dict[str, Any]) -> str:
-    """The KPI table as CSV (cells through ``render.safe_cell``)."""
+def to_csv(report: dict[str, Any], lang: Lang | None = None) -> str:
+    """The KPI table as CSV (cells through ``render.safe_cell``); language-neutral."""
     return render.to_csv(csv_rows(report), CSV_COLUMNS)
 
 
-def to_json(report: dict[str, Any]) -> str:
-    return render.to_json(report) + "\n"
+def to_json(report: dict[str, Any], lang: Lang | None = None) -> str:
+    from .jsontext import to_json as fast_json  # the C encoder: every case listed, still fast
+
+    return fast_json(report) + "\n"

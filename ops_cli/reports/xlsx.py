@@ -1,10 +1,13 @@
-"""The quarterly report as an Excel workbook (openpyxl).
+"""The quarterly report as an Excel workbook (openpyxl), in the report's language.
 
-A summary sheet (the zones' quarter figures, a bar chart of them against the
-target, the fault-case figures and the case list) and one sheet per zone (its
-months, with a line chart of monthly CSSR and CTSR against the target). Numbers
-are numbers with number formats, headers are frozen, every sheet prints
-landscape, one page wide, with a title header and page numbers in the footer.
+A summary sheet (the zones' quarter figures, the penalty right below them, a bar chart
+against the target, the fault-case figures) and one sheet per zone (its months, with a
+line chart of monthly CSSR and CTSR against the target), and the case list. Numbers are
+numbers with number formats (the spreadsheet shows them by its own locale), words and
+months come from the language's catalogue. Print setup: A4 portrait like the PDF, one page
+wide, the header row repeated on every page, column widths from the content, a running
+header and "page n of m" footer set through openpyxl's header/footer API (plain text and
+the &P/&N fields only: no font codes, which Gnumeric prints literally).
 
 Text from the store is always written as a string cell, never as a formula.
 Written twice from the same data, the file has the same bytes apart from the
@@ -17,10 +20,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from . import text as t
+from .language import Lang, language
 
 PCT = "0.00"
 COUNT = "#,##0"
@@ -34,7 +37,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "zone"
     base = base[:31]
     title, n = base, 2
-    while title.lower() in used or title.lower() == "summary":
+    while title.lower() in used:
         suffix = f" ({n})"
         title, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(title.lower())
@@ -42,11 +45,12 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 class _Writer:
-    def __init__(self, report: dict[str, Any]):
+    def __init__(self, report: dict[str, Any], lang: Lang):
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.report = report
+        self.lg = lang
         self.wb = Workbook()
         self.Font, self.Fill, self.Alignment = Font, PatternFill, Alignment
 
@@ -86,40 +90,36 @@ class _Writer:
             )
 
     def result(self, ws, row: int, col: int, passed: bool, total: bool = False) -> None:
-        text = t.RESULT[passed].upper() if total else t.RESULT[passed]
+        text = t.result_text(passed, total, self.lg)
         cell = self.put(ws, row, col, text, bold=True, colour=PASS_FONT if passed else FAIL_FONT)
         cell.alignment = self.Alignment(horizontal="left", indent=1)
 
     def page_setup(self, ws, header_row: int) -> None:
-        ws.page_setup.orientation = "landscape"
+        ws.page_setup.orientation = "portrait"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.oddHeader.center.text = t.title(self.report).replace("&", "&&")
-        ws.oddHeader.center.font = "Helvetica,Bold"
-        ws.oddFooter.left.text = f"{self.report['customer']} · {self.report['quarter']}"
-        ws.oddFooter.right.text = "Page &P of &N"
+        r = self.report
+        ws.oddHeader.left.text = f"{r['customer_name']} ({r['customer']})".replace("&", "&&")
+        ws.oddHeader.right.text = self.lg.t("running_head", quarter=r["quarter"]).replace("&", "&&")
+        ws.oddFooter.left.text = f"{r['customer']} · {r['quarter']}"
+        ws.oddFooter.right.text = self.lg.t("page_of", n="&P", m="&N")
         ws.print_title_rows = f"{header_row}:{header_row}"
+        _widths_from_content(ws, header_row)
 
     def titles(self, ws, heading: str) -> None:
         self.put(ws, 1, 1, heading, bold=True, size=15)
-        self.put(ws, 2, 1, t.subtitle(self.report), colour="5B6472")
+        self.put(ws, 2, 1, t.subtitle(self.report, self.lg), colour="5B6472")
 
     # ------------------------------------------------------------ sheets
-    KPI_HEAD = [
-        "Zone",
-        "Attempts",
-        "Setups OK",
-        "Established",
-        "Terminated OK",
-        "CSSR %",
-        "CTSR %",
-        "Target %",
-        "Result",
-    ]
+    KPI_KEYS = ("zone", "attempts", "setups_ok", "established", "terminated_ok", "cssr", "ctsr", "target_pct")
+
+    @property
+    def kpi_head(self) -> list[str]:
+        return [*(self.lg.t(k) for k in self.KPI_KEYS), self.lg.t("result")]
 
     def kpi_line(self, ws, row: int, label: str, item: dict[str, Any], total: bool = False) -> None:
         self.put(ws, row, 1, label, bold=total)
@@ -133,94 +133,101 @@ class _Writer:
             for col in range(1, 10):
                 ws.cell(row=row, column=col).fill = self.Fill("solid", fgColor=BAND_FILL)
 
-    def summary(self) -> None:
+    def summary_chart(self, ws, head: int, first: int, last: int, row: int) -> None:
+        """Bars of each zone's CSSR and CTSR over the quarter with the target as a dashed line."""
         from openpyxl.chart import BarChart, LineChart, Reference
 
         r = self.report
+        bars = BarChart()
+        bars.type = "col"
+        _title(bars, self.lg.t("chart_quarter"))
+        values = [v for z in r["zones"] for v in (z["cssr"], z["ctsr"]) if v is not None]
+        _y_axis(bars, values, r["target"])
+        bars.add_data(Reference(ws, min_col=6, max_col=7, min_row=head, max_row=last), titles_from_data=True)
+        bars.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        target = LineChart()
+        target.add_data(Reference(ws, min_col=8, min_row=head, max_row=last), titles_from_data=True)
+        target.series[0].graphicalProperties.line.solidFill = FAIL_FONT
+        target.series[0].graphicalProperties.line.dashStyle = "dash"
+        bars += target
+        bars.height, bars.width = 7.5, 16
+        ws.add_chart(bars, f"A{row}")
+
+    def summary_cases(self, ws, row: int) -> None:
+        """The fault-case figures and the notes below the chart."""
+        r, lg = self.report, self.lg
+        self.put(ws, row, 1, lg.t("cases_heading"), bold=True, size=12)
+        row += 1
+        for k, v in t.case_facts(r, lg):
+            self.put(ws, row, 1, k)
+            self.put(ws, row, 3, v)
+            row += 1
+        repair = lg.t("repair_note_md", hours=t.repair_hours_text(r, lg))
+        self.put(ws, row, 1, f"{repair} {t.callbacks_note(lg)}", colour="5B6472")
+        row += 2
+        notes = [t.secret_note(r, lg)]
+        if t.case_rows(r, lg):
+            notes.insert(0, lg.t("cases_on_sheet", sheet=self.cases_name))
+        for note in filter(None, notes):
+            self.put(ws, row, 1, note, colour="5B6472")
+            row += 1
+        self.put(ws, row + 1, 1, t.generated_line(r, lg), colour="5B6472")
+
+    def summary(self) -> None:
+        r, lg = self.report, self.lg
         ws = self.wb.active
-        ws.title = "Summary"
-        self.titles(ws, t.title(r))
+        ws.title = self.summary_name
+        self.titles(ws, t.title(r, lg))
+        if t.order_text(r, lg):
+            self.put(ws, 3, 1, t.order_text(r, lg), colour="5B6472")
         head = 4
-        self.header(ws, head, self.KPI_HEAD, right=range(2, 9))
+        self.header(ws, head, self.kpi_head, right=range(2, 9))
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
-        row = head + 1
-        first = row
+        row = first = head + 1
         if not r["zones"]:
-            self.put(ws, row, 1, f"Note: {r['note']}.", bold=True, colour="8A6D00")
+            self.put(ws, row, 1, lg.t("note", note=t.note_text(r, lg)), bold=True, colour="8A6D00")
             row += 1
         for zone in r["zones"]:
             self.kpi_line(ws, row, zone["zone"], zone)
             row += 1
         last = row - 1
         if r["all_zones"]:
-            self.kpi_line(ws, row, "All zones", r["all_zones"], total=True)
+            self.kpi_line(ws, row, lg.t("all_zones"), r["all_zones"], total=True)
             row += 1
-        row += 1
+        # The penalty right under the summary table: printed on the same page, never alone.
+        self.put(ws, row + 1, 1, t.penalty_text(r, lg), bold=True, colour=FAIL_FONT if r["penalty"] else None)
+        row += 3
         if r["zones"]:
-            bars = BarChart()
-            bars.type = "col"
-            _title(bars, "CSSR and CTSR per zone over the quarter, against the target")
-            values = [v for z in r["zones"] for v in (z["cssr"], z["ctsr"]) if v is not None]
-            _y_axis(bars, values, r["target"])
-            bars.add_data(
-                Reference(ws, min_col=6, max_col=7, min_row=head, max_row=last), titles_from_data=True
-            )
-            bars.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-            target = LineChart()
-            target.add_data(Reference(ws, min_col=8, min_row=head, max_row=last), titles_from_data=True)
-            target.series[0].graphicalProperties.line.solidFill = FAIL_FONT
-            target.series[0].graphicalProperties.line.dashStyle = "dash"
-            bars += target
-            bars.height, bars.width = 7.5, 16
-            ws.add_chart(bars, f"A{row}")
+            self.summary_chart(ws, head, first, last, row)
             row += 16
-        self.put(ws, row, 1, "Fault cases opened in the quarter", bold=True, size=12)
-        row += 1
-        for k, v in t.case_facts(r):
-            self.put(ws, row, 1, k)
-            self.put(ws, row, 3, v)
-            row += 1
-        self.put(ws, row, 1, f"Repair times in {r['cases']['hours']}.", colour="5B6472")
-        row += 2
-        self.put(ws, row, 1, t.penalty_text(r), bold=True)
-        row += 1
-        if t.case_rows(r):
-            self.put(ws, row, 1, "The cases are listed on the sheet Cases.", colour="5B6472")
-            row += 1
-        note = t.secret_note(r)
-        if note:
-            self.put(ws, row, 1, note, colour="5B6472")
-            row += 1
-        row += 1
-        self.put(ws, row, 1, t.generated_line(r), colour="5B6472")
-        _widths(ws, [26, 12, 12, 13, 15, 10, 10, 10, 10])
+        self.summary_cases(ws, row)
         self.page_setup(ws, head)
 
     def zone_sheet(self, zone: dict[str, Any], name: str) -> None:
         from openpyxl.chart import LineChart, Reference
 
-        r = self.report
+        r, lg = self.report, self.lg
         ws = self.wb.create_sheet(name)
-        self.titles(ws, f"Zone {zone['zone']} · {r['quarter']}")
+        self.titles(ws, lg.t("zone_heading", zone=zone["zone"], quarter=r["quarter"]))
         head = 4
-        headers = ["Month", *self.KPI_HEAD[1:]]
+        headers = [lg.t("month"), *self.kpi_head[1:]]
         self.header(ws, head, headers, right=range(2, 9))
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
         data = {m["month"]: m for m in zone["months"]}
         row = head + 1
         for month in r["months"]:
             if month in data:
-                self.kpi_line(ws, row, month, data[month])
+                self.kpi_line(ws, row, lg.month(month), data[month])
             else:
-                self.put(ws, row, 1, month)
+                self.put(ws, row, 1, lg.month(month))
                 self.put(ws, row, 8, r["target"], PCT)
-                self.put(ws, row, 9, "no data", colour="5B6472")
+                self.put(ws, row, 9, lg.t("no_data"), colour="5B6472")
             row += 1
         last = row - 1
-        self.kpi_line(ws, row, f"{r['quarter']} total", zone, total=True)
+        self.kpi_line(ws, row, lg.t("quarter_total", q=r["quarter"]), zone, total=True)
 
         chart = LineChart()
-        _title(chart, f"{zone['zone']}: monthly CSSR and CTSR against the target")
+        _title(chart, lg.t("zone_chart", zone=zone["zone"]))
         values = [v for m in zone["months"] for v in (m["cssr"], m["ctsr"]) if v is not None]
         _y_axis(chart, values, r["target"])
         chart.add_data(Reference(ws, min_col=6, max_col=8, min_row=head, max_row=last), titles_from_data=True)
@@ -232,35 +239,36 @@ class _Writer:
         chart.series[2].graphicalProperties.line.dashStyle = "dash"
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"A{row + 3}")
-        _widths(ws, [16, 12, 12, 13, 15, 10, 10, 10, 10])
         self.page_setup(ws, head)
 
     def cases_sheet(self, name: str) -> None:
-        r = self.report
+        r, lg = self.report, self.lg
         ws = self.wb.create_sheet(name)
-        self.titles(ws, f"Fault cases opened in {r['quarter']}")
+        self.titles(ws, lg.t("cases_sheet_heading", quarter=r["quarter"]))
         head = 4
-        self.header(ws, head, list(t.CASE_HEADERS.values()))
+        self.header(ws, head, list(t.case_headers(lg).values()))
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
         row = head + 1
-        for c in t.case_rows(r):
-            for col, key in enumerate(t.CASE_HEADERS, start=1):
+        for c in t.case_rows(r, lg):
+            for col, key in enumerate(t.CASE_KEYS, start=1):
                 self.put(ws, row, col, c[key])
             row += 1
-        note = t.secret_note(r)
+        note = t.secret_note(r, lg)
         if note:
             self.put(ws, row + 1, 1, note, colour="5B6472")
-        _widths(ws, [12, 17, 6, 9, 9, 15, 60])
         self.page_setup(ws, head)
 
     def build(self) -> bytes:
+        used: set[str] = {"history"}  # a name Excel reserves (it repairs a file that uses it)
+        self.summary_name = _sheet_title(self.lg.t("summary_sheet"), used)
+        zone_names = [_sheet_title(z["zone"], used) for z in self.report["zones"]]
+        self.cases_name = _sheet_title(self.lg.t("cases_sheet"), used)
         self.summary()
-        used: set[str] = set()
-        for zone in self.report["zones"]:
-            self.zone_sheet(zone, _sheet_title(zone["zone"], used))
-        if t.case_rows(self.report):
-            self.cases_sheet(_sheet_title("Cases", used))
-        self.wb.properties.title = t.title(self.report)
+        for zone, name in zip(self.report["zones"], zone_names, strict=True):
+            self.zone_sheet(zone, name)
+        if t.case_rows(self.report, self.lg):
+            self.cases_sheet(self.cases_name)
+        self.wb.properties.title = t.title(self.report, self.lg)
         self.wb.properties.creator = "ops-cli"
         buf = io.BytesIO()
         self.wb.save(buf)
@@ -293,11 +301,39 @@ def _title(chart, text: str) -> None:
     chart.title = Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 
-def _widths(ws, widths: list[int]) -> None:
+def _widths_from_content(ws, header_row: int) -> None:
+    """Each column as wide as its longest cell from the header row down (long free text such
+    as notes and the case subject capped at 60 characters); the title rows above the header
+    and text that spills into empty cells to its right do not widen a column."""
     from openpyxl.utils import get_column_letter
 
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=header_row):
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = cell.value if isinstance(cell.value, str) else _shown(cell.value, cell.number_format)
+            if isinstance(cell.value, str) and _spills(ws, cell):
+                continue
+            widths[cell.column] = max(widths.get(cell.column, 0), min(len(text), 60))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(8, width + 3)
+
+
+def _spills(ws, cell) -> bool:
+    """A text with the next two cells to its right empty (a note, a heading, a fact's value)
+    runs over them when printed, so it does not widen its column."""
+    if cell.row == ws.max_row and cell.column == 1 and ws.max_column == 1:
+        return False
+    return all(ws.cell(row=cell.row, column=c).value is None for c in (cell.column + 1, cell.column + 2))
+
+
+def _shown(value: Any, fmt: str) -> str:
+    if fmt == COUNT and isinstance(value, int | float):
+        return f"{value:,.0f}"
+    if fmt == PCT and isinstance(value, int | float):
+        return f"{value:.2f}"
+    return str(value)
 
 
 _STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -321,9 +357,5 @@ def _fixed_bytes(data: bytes, day: str) -> bytes:
     return out.getvalue()
 
 
-def to_xlsx(report: dict[str, Any]) -> bytes:
-    return _Writer(report).build()
-
-
-def write_xlsx(report: dict[str, Any], path: Path) -> None:
-    path.write_bytes(to_xlsx(report))
+def to_xlsx(report: dict[str, Any], lang: Lang | None = None) -> bytes:
+    return _Writer(report, lang or language("en")).build()

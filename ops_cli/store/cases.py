@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ops_cli.store import Store
@@ -32,6 +32,10 @@ CASE_COLUMNS = (
     "opened_at",
     "last_activity_at",
     "closed_at",
+    "schedule_from",
+    "organisation",
+    "reporter_name",
+    "reporter_phone",
 )
 UPDATABLE = frozenset(CASE_COLUMNS) - {"number", "opened_at"}
 
@@ -136,10 +140,30 @@ def callback_count(store: Store, case_id: int) -> int:
     return store.one("SELECT COUNT(*) AS n FROM case_callbacks WHERE case_id = ?", (case_id,))["n"]
 
 
-def last_callback(store: Store, case_id: int) -> sqlite3.Row | None:
+def last_callback(store: Store, case_id: int, since: str | None = None) -> sqlite3.Row | None:
+    """The last callback made (at or after ``since`` when given)."""
     return store.one(
-        "SELECT due_at, made_at FROM case_callbacks WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
+        "SELECT due_at, made_at FROM case_callbacks WHERE case_id = ? AND made_at >= ?"
+        " ORDER BY made_at DESC, id DESC LIMIT 1",
+        (case_id, since or ""),
     )
+
+
+def schedule_events(store: Store, case_id: int) -> list[sqlite3.Row]:
+    """The history events that shape the feedback schedule, oldest first."""
+    return store.query(
+        "SELECT at, event, detail FROM case_events WHERE case_id = ?"
+        " AND event IN ('opened', 'reopened', 'closed', 'callback-interval') ORDER BY at, id",
+        (case_id,),
+    )
+
+
+def callbacks_made(store: Store, case_id: int) -> list[str]:
+    """When each callback of a case was made (UTC text), in time order."""
+    rows = store.query(
+        "SELECT made_at FROM case_callbacks WHERE case_id = ? ORDER BY made_at, id", (case_id,)
+    )
+    return [r["made_at"] for r in rows]
 
 
 def customer(store: Store, number: str) -> sqlite3.Row | None:
@@ -186,8 +210,12 @@ def list_cases(
     active_before: str | None = None,
     open_only: bool = False,
     limit: int | None = None,
-) -> list[sqlite3.Row]:
-    """Cases matching every given filter, newest first."""
+    newest_first: bool = True,
+    columns: Sequence[str] | None = None,
+) -> Iterable[sqlite3.Row]:
+    """Cases matching every given filter, newest first (``newest_first=False``: in no set
+    order, so the due-time and activity indexes of open cases serve the filter); a cursor,
+    read row by row. ``columns``: only those, each row a plain tuple in that order."""
     where, params = [], []
     for column, value in (
         ("status", status),
@@ -213,14 +241,30 @@ def list_cases(
     if active_before is not None:
         where.append("last_activity_at < ?")
         params.append(active_before)
-    sql = "SELECT * FROM cases"
+    sql = f"SELECT {', '.join(columns) if columns else '*'} FROM cases"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY opened_at DESC, id DESC"
+    if newest_first:
+        sql += " ORDER BY opened_at DESC, id DESC"
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    return store.query(sql, params)
+    cursor = store.execute(sql, params)
+    if columns:
+        cursor.row_factory = None
+    return cursor
+
+
+def due_callbacks(store: Store, due_before: str) -> list[sqlite3.Row]:
+    """Open cases whose next callback is due at ``due_before``, earliest first (then by number).
+
+    The condition repeats the partial index ``cases_due_open`` word for word, so SQLite walks
+    that index in due order: the cost grows with the due cases, never with all cases."""
+    return store.query(
+        "SELECT * FROM cases WHERE status <> 'closed' AND next_callback_at IS NOT NULL"
+        " AND next_callback_at <= ? ORDER BY next_callback_at, number",
+        (due_before,),
+    )
 
 
 def first_message(store: Store, case_ids: Sequence[int]) -> dict[int, str]:

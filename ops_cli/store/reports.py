@@ -1,6 +1,7 @@
-"""SQL for the reports: fault cases and callbacks of a period, orders, shipments.
+"""SQL for the reports: fault cases and callbacks of a period, change orders, shipments,
+report orders (bronze reports made on order) and the tiered customers.
 
-Every query reads only. KPI sums come from :func:`ops_cli.kpi.summarize`.
+KPI sums come from :func:`ops_cli.sla.kpi.summarize` (its SQL is in ``store/kpi.py``).
 """
 
 from __future__ import annotations
@@ -34,24 +35,23 @@ def cases_opened(
     return [dict(r) for r in store.query(sql, params)]
 
 
-def callbacks_of_cases(
-    store: Store, customer_number: str, start_utc: str, end_utc: str, topics: Sequence[str]
-) -> list[dict[str, Any]]:
-    """Callbacks with a due time on the cases :func:`cases_opened` selects."""
-    if not topics:
-        return []
-    rows = store.query(
-        f"""
-        SELECT cb.case_id, cb.due_at, cb.made_at
-        FROM case_callbacks cb JOIN cases c ON c.id = cb.case_id
-        WHERE c.customer = ? AND c.opened_at >= ? AND c.opened_at < ?
-          AND c.topic IN ({", ".join("?" for _ in topics)})
-          AND cb.due_at IS NOT NULL
-        ORDER BY cb.case_id, cb.due_at, cb.made_at
-        """,
-        [customer_number, start_utc, end_utc, *topics],
-    )
-    return [dict(r) for r in rows]
+def callbacks_recorded(store: Store, case_ids: Sequence[int]) -> dict[int, int]:
+    """How many callbacks with a due time each case has on record (the report's old
+    ``callbacks`` figure, kept for the scripts that read it)."""
+    ids, counts = list(case_ids), {}
+    for start in range(0, len(ids), 500):  # chunks: a big quarter never passes SQLite's variable limit
+        chunk = ids[start : start + 500]
+        rows = store.query(
+            f"SELECT case_id, COUNT(*) AS n FROM case_callbacks WHERE due_at IS NOT NULL"
+            f" AND case_id IN ({_marks(chunk)}) GROUP BY case_id",
+            chunk,
+        )
+        counts.update((r["case_id"], r["n"]) for r in rows)
+    return counts
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
 
 
 def case_stats(store: Store, customer_number: str, start_utc: str, end_utc: str) -> list[dict[str, Any]]:
@@ -111,3 +111,49 @@ def change_orders(
         params.append(customer_number)
     sql += " ORDER BY o.received_at, o.id"
     return [dict(r) for r in store.query(sql, params)]
+
+
+def tiered_customers(store: Store, tiers: Sequence[str]) -> list[dict[str, Any]]:
+    """Customers whose SLA tier is one of ``tiers``, by number."""
+    if not tiers:
+        return []
+    rows = store.query(
+        f"SELECT number, name, sla_tier FROM customers WHERE sla_tier IN ({_marks(tiers)}) ORDER BY number",
+        list(tiers),
+    )
+    return [dict(r) for r in rows]
+
+
+REPORT_ORDER_COLUMNS = (
+    "id, customer, quarter, ordered_by, send_to, ordered_at, report_date, fee, currency, recorded_by"
+)
+
+
+def report_order(store: Store, customer_number: str, quarter: str) -> dict[str, Any] | None:
+    row = store.one(
+        f"SELECT {REPORT_ORDER_COLUMNS} FROM report_orders WHERE customer = ? AND quarter = ?",
+        (customer_number, quarter),
+    )
+    return dict(row) if row else None
+
+
+def report_orders(store: Store, quarter: str | None = None) -> list[dict[str, Any]]:
+    """Report orders (all, or of one quarter) with the customer's name, oldest first."""
+    sql = (
+        f"SELECT o.{REPORT_ORDER_COLUMNS.replace(', ', ', o.')}, c.name AS customer_name, c.sla_tier AS tier"
+        " FROM report_orders o JOIN customers c ON c.number = o.customer"
+    )
+    params: list[Any] = []
+    if quarter is not None:
+        sql += " WHERE o.quarter = ?"
+        params.append(quarter)
+    return [dict(r) for r in store.query(sql + " ORDER BY o.report_date, o.id", params)]
+
+
+def add_report_order(st: Store, values: dict[str, Any]) -> int:
+    """Insert one report order (inside the caller's write transaction); returns its id."""
+    cols = list(values)
+    cur = st.execute(
+        f"INSERT INTO report_orders ({', '.join(cols)}) VALUES ({_marks(cols)})", [values[c] for c in cols]
+    )
+    return int(cur.lastrowid)

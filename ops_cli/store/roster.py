@@ -133,7 +133,8 @@ def entries_of_email(store: Store, email: str) -> list[sqlite3.Row]:
     )
 
 
-def entries(store: Store, customer: str | None = None, role: str | None = None) -> list[sqlite3.Row]:
+def entries(store: Store, customer: str | None = None, role: str | None = None) -> Iterable[sqlite3.Row]:
+    """Roster entries in listing order (index ``roster_entries_listing``); a cursor."""
     sql = "SELECT * FROM roster_entries"
     where, params = [], []
     if customer is not None:
@@ -145,7 +146,7 @@ def entries(store: Store, customer: str | None = None, role: str | None = None) 
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY CAST(customer AS INTEGER), customer, email"
-    return store.query(sql, params)
+    return store.execute(sql, params)
 
 
 def entries_of_customers(store: Store, numbers: Iterable[str]) -> dict[tuple[str, str], tuple]:

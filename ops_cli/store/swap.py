@@ -80,18 +80,17 @@ def pick_unit(store: Store, customer: str, model: str | None) -> sqlite3.Row | N
     return pick_unit(store, customer, best["model"])
 
 
-def stock_counts(store: Store, customers: Sequence[str]) -> list[sqlite3.Row]:
-    """Per customer and model: units in stock and units that belong to the stock (not kept by users)."""
-    if not customers:
-        return []
-    marks = ", ".join("?" for _ in customers)
+def stock_counts(store: Store, customer: str | None = None) -> list[sqlite3.Row]:
+    """Per customer and model (one grouped query, all customers or one): units in stock and
+    units that belong to the stock (not kept by users). Retired units are left out."""
+    where, params = ("AND customer = ?", [customer]) if customer else ("", [])
     return store.query(
         "SELECT customer, model,"
         " SUM(CASE WHEN state = 'in_stock' THEN 1 ELSE 0 END) AS in_stock,"
         " SUM(CASE WHEN state IN ('in_stock', 'on_loan', 'in_repair') THEN 1 ELSE 0 END) AS owned"
-        f" FROM swap_units WHERE customer IN ({marks}) AND state <> 'retired'"
+        f" FROM swap_units WHERE state <> 'retired' {where}"
         " GROUP BY customer, model ORDER BY customer, model",
-        list(customers),
+        params,
     )
 
 
@@ -105,12 +104,31 @@ def stock_customers(store: Store, customer: str | None) -> list[sqlite3.Row]:
     )
 
 
+def customer_models(store: Store, customer: str) -> list[str]:
+    """The model names a customer's stock already uses (its units and its per-model targets)."""
+    rows = store.query(
+        "SELECT model FROM swap_units WHERE customer = ?"
+        " UNION SELECT model FROM swap_model_targets WHERE customer = ? ORDER BY model",
+        (customer, customer),
+    )
+    return [row["model"] for row in rows]
+
+
 # ---------------------------------------------------------------- targets
 
 
 def model_targets(store: Store, customer: str) -> dict[str, int]:
     rows = store.query("SELECT model, target FROM swap_model_targets WHERE customer = ?", (customer,))
     return {row["model"]: row["target"] for row in rows}
+
+
+def model_targets_by_customer(store: Store, customer: str | None = None) -> dict[str, dict[str, int]]:
+    """Per-model targets of every customer (or one): customer -> {model: target}, one query."""
+    where, params = (" WHERE customer = ?", [customer]) if customer else ("", [])
+    out: dict[str, dict[str, int]] = {}
+    for row in store.query("SELECT customer, model, target FROM swap_model_targets" + where, params):
+        out.setdefault(row["customer"], {})[row["model"]] = row["target"]
+    return out
 
 
 def set_model_target(store: Store, customer: str, model: str, target: int | None) -> None:
@@ -133,7 +151,7 @@ def first_open_case(store: Store, customer: str) -> sqlite3.Row | None:
 
 
 def case_by_number(store: Store, number: str) -> sqlite3.Row | None:
-    return store.one("SELECT id, number, customer, status FROM cases WHERE number = ?", (number,))
+    return store.one("SELECT id, number, customer, status, opened_at FROM cases WHERE number = ?", (number,))
 
 
 # ---------------------------------------------------------------- shipments

@@ -1,0 +1,68 @@
+"""A per-row diff for any `--dry-run`: run the real write, read what the store captured, and
+roll it all back. Gives commands a `field: before → after` preview without a second code path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ops_cli.changes import objects
+from ops_cli.context import Ops
+from ops_cli.store import changes as sql
+
+T = TypeVar("T")
+_VERB = {"insert": "added", "delete": "removed", "update": "changed"}
+#: Secret columns: a diff says they change, never their value (a support code's hash and salt).
+SECRET = "(secret)"
+_SECRET_FIELDS = {"sla_codes": frozenset({"kdf", "salt", "hash"})}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def preview(ops: Ops, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
+    """Run ``write`` (a core function that writes through ``ops.store.write()``) in a
+    transaction that is rolled back; its result and the rows it would change:
+    ``{"object", "table", "key": {column: value}, "op": insert/update/delete,
+    "change": added/removed/changed, "fields": {f: {before, after}}}`` (secret columns masked).
+
+    Only the store is rolled back: a ``write`` that also writes files must not be previewed.
+    """
+    box: dict[str, Any] = {}
+    try:
+        with ops.store.write() as st:
+            box["result"] = write()
+            number = sql.running(st)
+            box["rows"] = [_row(st, rc) for rc in sql.row_changes(st, number)] if number else []
+            raise _Rollback
+    except _Rollback:
+        pass
+    return box["result"], box["rows"]
+
+
+def _row(st: Any, rc: Any) -> dict[str, Any]:
+    before = json.loads(rc["before"]) if rc["before"] else None
+    after = json.loads(rc["after"]) if rc["after"] else None
+    fields = objects.field_changes(before, after)
+    if objects.classified(st, rc["tbl"], before) or objects.classified(st, rc["tbl"], after):
+        fields = objects.mask(fields)
+    image = after or before or {}
+    key = {c: image.get(c) for c in sql.primary_key(st.conn, rc["tbl"])} or {"rowid": rc["rid"]}
+    return {
+        "object": objects.name(st, rc["tbl"], rc["rid"], image),
+        "table": rc["tbl"],
+        "key": key,
+        "op": rc["op"],
+        "change": _VERB[rc["op"]],
+        "fields": _hide_secrets(rc["tbl"], fields),
+    }
+
+
+def _hide_secrets(table: str, fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    secret = _SECRET_FIELDS.get(table, frozenset())
+    return {
+        f: {k: (SECRET if v is not None else None) for k, v in change.items()} if f in secret else change
+        for f, change in fields.items()
+    }

@@ -1,0 +1,72 @@
+"""Configuration: every number of the domain rules, read from a TOML file.
+
+The one source is the commented template ``template.toml`` (what ``ops init`` writes): the
+built-in defaults are what it parses to, and the schema (the kind of every key, the records
+of the open tables, the hours tables) is derived from it. The file is read with the standard
+``tomllib`` and written back (``ops config set``) with tomlkit so that the user's comments and
+layout survive.
+
+- :mod:`.defaults`: the template, ``DEFAULTS`` and the derived schema;
+- :mod:`.schema`: kinds and unknown keys; :mod:`.rules`: ranges and references;
+  :mod:`.hours`: weekday-hours tables;
+- :mod:`.loading`: :class:`Config`, :func:`load`, where the file lives;
+- :mod:`.editing`: :func:`write_template`, :func:`set_value`.
+"""
+
+from __future__ import annotations
+
+from ops_cli.config.defaults import (
+    AREA,
+    DEFAULTS,
+    DEPARTMENT,
+    ENTRY_DEFAULTS,
+    HOURS_TABLES,
+    OPEN_MAPS,
+    OPEN_TABLES,
+    TEMPLATE,
+    TEMPLATE_PATH,
+    TIER,
+    TOPIC,
+    WEEKDAYS,
+    Hours,
+)
+from ops_cli.config.editing import parse_cli_value, set_value, write_template
+from ops_cli.config.hours import _KNOWN_GOOD_HOURS as _KNOWN_GOOD_HOURS
+from ops_cli.config.hours import check_hours
+from ops_cli.config.loading import Config, default_config_path, load, read_toml, resolve_config_path
+from ops_cli.config.schema import check_value, merge, merge_open_table, validate
+
+# Names of the flat module, kept for callers that used them.
+_check_hours = check_hours
+_check_value = check_value
+_merge = merge
+_merge_open_table = merge_open_table
+
+__all__ = [
+    "AREA",
+    "DEFAULTS",
+    "DEPARTMENT",
+    "ENTRY_DEFAULTS",
+    "HOURS_TABLES",
+    "OPEN_MAPS",
+    "OPEN_TABLES",
+    "TEMPLATE",
+    "TEMPLATE_PATH",
+    "TIER",
+    "TOPIC",
+    "WEEKDAYS",
+    "Config",
+    "Hours",
+    "check_hours",
+    "check_value",
+    "default_config_path",
+    "load",
+    "merge",
+    "merge_open_table",
+    "parse_cli_value",
+    "read_toml",
+    "resolve_config_path",
+    "set_value",
+    "validate",
+    "write_template",
+]

@@ -1,0 +1,155 @@
+"""Where the config lives and reading it: :class:`Config` and :func:`load`."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ops_cli.calendar import OpeningHours, WorkCalendar
+from ops_cli.config.defaults import DEFAULTS, TEMPLATE
+from ops_cli.config.schema import plain_copy, validate
+from ops_cli.errors import ConfigError, InvalidInput
+from ops_cli.files import os_cause
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("ops-cli")) / "config.toml"
+
+
+def resolve_config_path(flag: str | os.PathLike[str] | None = None) -> Path:
+    """--config, else $OPS_CONFIG, else the platform's config folder."""
+    if flag:
+        return Path(flag).expanduser()
+    env = os.environ.get("OPS_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return default_config_path()
+
+
+@dataclass
+class Config:
+    """The merged configuration and where it came from."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=lambda: plain_copy(DEFAULTS))
+    exists: bool = False
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ConfigError(f"unknown config key {dotted}")
+            node = node[part]
+        return node
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    # Typed views used across the core -----------------------------------
+    @property
+    def timezone(self) -> str:
+        return self.data["calendar"]["timezone"]
+
+    @property
+    def swap_rate(self) -> Decimal:
+        # Decimal of the text form keeps 0.08 exact (ceil(0.08 x 400) == 32, not 33).
+        from decimal import Decimal
+
+        return Decimal(str(self.data["swap"]["rate"]))
+
+    def operator(self) -> str:
+        return self.data["operator"] or _os_user()
+
+    def db_path(self, flag: str | os.PathLike[str] | None = None) -> Path:
+        """--db, else $OPS_DB, else the config's ``db``, else the platform's data folder."""
+        if flag:
+            return _store_path(flag)
+        env = os.environ.get("OPS_DB")
+        if env:
+            return _store_path(env)
+        if self.data["db"]:
+            return _store_path(self.data["db"])
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("ops-cli")) / "ops.db"
+
+    def work_calendar(self) -> WorkCalendar:
+        cal = self.data["calendar"]
+        return WorkCalendar(cal["country"], cal["timezone"], tuple(cal["categories"]) or None)
+
+    def opening_hours(self, dotted: str) -> OpeningHours:
+        """Opening hours of a section holding ``hours`` and ``closed_on_holidays``
+        (``desk``, ``customer_service``, ``sla.tiers.gold``...)."""
+        section = self.get(dotted)
+        return OpeningHours(self.work_calendar(), section["hours"], section["closed_on_holidays"])
+
+
+def _store_path(given: str | os.PathLike[str]) -> Path:
+    """The store path as given; one ending in a slash names a folder (Path would drop the slash)."""
+    text = os.fspath(given)
+    if text.endswith(("/", os.sep)):
+        raise InvalidInput(
+            f"the store path {text} names a folder;"
+            f" give a file name with --db or OPS_DB, such as {text}ops.db"
+        )
+    return Path(text).expanduser()
+
+
+def _os_user() -> str:
+    try:
+        import getpass  # not at start-up: only when no operator is configured
+
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container
+        return "unknown"
+
+
+def _read_text(path: Path) -> str | None:
+    """The file's text (None when there is no file); every failure is one ConfigError."""
+    try:
+        info = path.stat()
+        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            raise ConfigError(f"cannot read config file {path}: it is not a regular file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {os_cause(exc)}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save the config file as UTF-8") from None
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    import tomllib  # not at start-up: an unedited template needs no parsing
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
+    """The file's TOML (None when there is no file); every failure is one ConfigError."""
+    text = _read_text(path)
+    return None if text is None else _parse(text, path)
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read the config file (a missing file means the defaults)."""
+    resolved = resolve_config_path(path)
+    text = _read_text(resolved)
+    if text is None:
+        return Config(path=resolved)
+    if text == TEMPLATE:  # the file `ops init` wrote, unedited: its values are the defaults
+        return Config(path=resolved, data=plain_copy(DEFAULTS), exists=True)
+    return Config(path=resolved, data=validate(_parse(text, resolved), str(resolved)), exists=True)

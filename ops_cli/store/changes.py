@@ -1,0 +1,391 @@
+"""Changesets and row images: the SQL behind `ops undo` and the changeset list.
+
+Every write transaction (:meth:`Store.write`, outermost level) that changes a row gets one
+``changesets`` row, made lazily by the first captured row or audit record, so a transaction
+that changes nothing leaves none. The row images come from TEMP triggers that this module
+creates on the connection (generated from ``PRAGMA table_info``, re-made when the schema
+version moves), AFTER INSERT/UPDATE/DELETE on every domain table: they live with the
+connection, never in the store file, and stay out of the migrations' way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import sqlite3
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from ops_cli.store.audit import audit_record
+
+#: Tables whose rows are never captured nor undone: the audit and changeset records
+#: themselves, the migration ledger, store facts, the support-code lock-out counter, and the
+#: case-number counter (an undone case's number is never given to another case).
+NOT_CAPTURED = frozenset(
+    {"audit", "changesets", "row_changes", "schema_migrations", "meta", "sla_code_tries", "case_sequences"}
+)
+
+#: Set by a program that runs commands itself; else the process's own command line.
+COMMAND: list[str] | None = None
+
+#: Options whose value is free text (a message, a note): left out of the recorded command line.
+_TEXT_OPTIONS = frozenset({"-m", "--message", "--body", "--note", "--text", "--subject", "--resolution"})
+#: ... and the short ones of `ops case` (elsewhere -r is a role, -s a status).
+_CASE_TEXT_OPTIONS = _TEXT_OPTIONS | {"-r", "-s"}
+
+_TEMP_TABLES = (
+    "CREATE TEMP TABLE IF NOT EXISTS ops_ctx (at TEXT, command TEXT, origin TEXT)",
+    "CREATE TEMP TABLE IF NOT EXISTS ops_cs (id INTEGER)",
+)
+
+# The lazy changeset: made by the first captured row of the transaction.
+_ENSURE = """
+    INSERT INTO changesets (at, command, origin)
+    SELECT coalesce(x.at, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')), x.command, x.origin
+    FROM (SELECT 1) LEFT JOIN temp.ops_ctx AS x
+    WHERE NOT EXISTS (SELECT 1 FROM temp.ops_cs);
+    INSERT INTO ops_cs (id) SELECT max(id) FROM main.changesets
+    WHERE NOT EXISTS (SELECT 1 FROM temp.ops_cs);
+"""
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def captured_tables(conn: sqlite3.Connection) -> list[str]:
+    """The domain tables: not the records above, not virtual tables (full-text indexes) nor
+    their shadow tables, not WITHOUT ROWID tables (no rowid to follow a row by)."""
+    rows = conn.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name"
+    ).fetchall()
+    virtual = [name for name, sql in rows if "VIRTUAL TABLE" in (sql or "").upper()]
+    return [
+        name
+        for name, sql in rows
+        if name not in NOT_CAPTURED
+        and name not in virtual
+        and not any(name.startswith(v + "_") for v in virtual)
+        and not re.search(r"\)\s*WITHOUT\s+ROWID", sql or "", re.IGNORECASE)
+    ]
+
+
+def _table_info(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
+    """``PRAGMA table_info``, remembered per connection while the schema stays the same."""
+    version = conn.execute("PRAGMA main.schema_version").fetchone()[0]
+    key = (id(conn), version, table)
+    if key not in _INFO:
+        if len(_INFO) > 256:
+            _INFO.clear()
+        _INFO[key] = [tuple(row) for row in conn.execute(f"PRAGMA main.table_info({_q(table)})")]
+    return _INFO[key]
+
+
+_INFO: dict[tuple[int, int, str], list[tuple[Any, ...]]] = {}
+
+
+def columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in _table_info(conn, table)]
+
+
+def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    rows = sorted((row[5], row[1]) for row in _table_info(conn, table) if row[5])
+    return [name for _, name in rows]
+
+
+def _image(cols: list[str], which: str) -> str:
+    """SQL for the JSON object of a row's columns (in parts of 40: SQLite caps a function's
+    arguments, 127 in older builds)."""
+    image = "json_object(" + ", ".join(f"{_lit(c)}, {which}.{_q(c)}" for c in cols[:40]) + ")"
+    for i in range(40, len(cols), 40):
+        more = ", ".join(f"{_lit(chr(36) + '.' + _q(c))}, {which}.{_q(c)}" for c in cols[i : i + 40])
+        image = f"json_set({image}, {more})"
+    return image
+
+
+def trigger_sql(table: str, cols: list[str]) -> list[str]:
+    """The three capture triggers of one table."""
+    name, lit = _q(table), _lit(table)
+    log = "INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after) VALUES"
+    cs = "(SELECT id FROM temp.ops_cs)"
+    changed = " OR ".join(f"OLD.{_q(c)} IS NOT NEW.{_q(c)}" for c in cols) + " OR OLD.rowid IS NOT NEW.rowid"
+    return [
+        f"CREATE TEMP TRIGGER {_q('ops_capture_ins_' + table)} AFTER INSERT ON main.{name} BEGIN {_ENSURE}"
+        f" {log} ({cs}, {lit}, 'insert', NEW.rowid, NULL, NULL, {_image(cols, 'NEW')}); END",
+        f"CREATE TEMP TRIGGER {_q('ops_capture_upd_' + table)} AFTER UPDATE ON main.{name}"
+        f" WHEN {changed} BEGIN {_ENSURE}"
+        f" {log} ({cs}, {lit}, 'update', NEW.rowid,"
+        f" CASE WHEN OLD.rowid IS NOT NEW.rowid THEN OLD.rowid END,"
+        f" {_image(cols, 'OLD')}, {_image(cols, 'NEW')}); END",
+        f"CREATE TEMP TRIGGER {_q('ops_capture_del_' + table)} AFTER DELETE ON main.{name} BEGIN {_ENSURE}"
+        f" {log} ({cs}, {lit}, 'delete', OLD.rowid, NULL, {_image(cols, 'OLD')}, NULL); END",
+    ]
+
+
+def audit_trigger_sql() -> str:
+    """Audit records written by a bulk statement (not :meth:`Store.audit`) get the changeset too."""
+    return (
+        "CREATE TEMP TRIGGER ops_capture_audit AFTER INSERT ON main.audit WHEN NEW.changeset_id IS NULL"
+        f" BEGIN {_ENSURE}"
+        " UPDATE changesets SET actor = coalesce(actor, NEW.actor), origin = coalesce(origin, NEW.origin),"
+        " business_at = coalesce(business_at, NEW.business_at) WHERE id = (SELECT id FROM temp.ops_cs);"
+        " UPDATE audit SET changeset_id = (SELECT id FROM temp.ops_cs) WHERE id = NEW.id; END"
+    )
+
+
+def _has_changesets(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'changesets'"
+        ).fetchone()
+        is not None
+    )
+
+
+def install(store: Any) -> bool:
+    """(Re)create the capture triggers when the store's schema moved; False without changesets."""
+    conn = store.conn
+    version = conn.execute("PRAGMA main.schema_version").fetchone()[0]
+    if store.__dict__.get("_capture_version") == version:
+        return True
+    if not _has_changesets(conn):
+        return False
+    for key in [k for k in _INFO if k[0] == id(conn)]:
+        del _INFO[key]  # a new connection may have the id of a closed one
+    for sql in _TEMP_TABLES:
+        conn.execute(sql)
+    for (name,) in conn.execute(
+        "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'ops_capture_%'"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER temp.{_q(name)}")
+    conn.execute(audit_trigger_sql())
+    for table in captured_tables(conn):
+        for sql in trigger_sql(table, columns(conn, table)):
+            conn.execute(sql)
+    store._capture_version = version
+    return True
+
+
+def command_line() -> str:
+    """The command line, shell-quoted, free-text option values left out."""
+    argv = list(COMMAND) if COMMAND is not None else ["ops", *sys.argv[1:]]
+    if COMMAND is None and argv and os.path.basename(sys.argv[0] or "") not in ("ops", "__main__.py"):
+        argv[0] = os.path.basename(sys.argv[0] or "python")
+    hidden = _CASE_TEXT_OPTIONS if "case" in argv[1:4] else _TEXT_OPTIONS
+    out, hide = [], False
+    for arg in argv:
+        if hide:
+            out.append("...")
+            hide = False
+            continue
+        key = arg.split("=", 1)[0]
+        if key in hidden:
+            hide = "=" not in arg
+            arg = arg if hide else key + "=..."
+        out.append(re.sub(r"[\x00-\x1f\x7f]", "?", arg))
+    text = shlex.join(out)
+    return text if len(text) <= 500 else text[:499] + "…"
+
+
+def prepare(store: Any) -> None:
+    """Called before every outermost ``BEGIN IMMEDIATE``: triggers ready, a fresh changeset."""
+    store._changeset = None
+    if not store.__dict__.get("record_changes"):
+        return
+    if not install(store):
+        return
+    conn = store.conn
+    conn.execute("DELETE FROM temp.ops_cs")
+    conn.execute("DELETE FROM temp.ops_ctx")
+    conn.execute(
+        "INSERT INTO temp.ops_ctx (at, command, origin) VALUES (?, ?, ?)",
+        (datetime.now(UTC).isoformat(timespec="seconds"), command_line(), store.origin),
+    )
+
+
+def current(store: Any, actor: str | None = None, business_at: str | None = None) -> int | None:
+    """The changeset of the running write transaction (made now if no row made it yet);
+    None when the store does not record changes. The first actor and business time stick."""
+    cached = store.__dict__.get("_changeset")
+    if cached is not None:
+        return cached
+    if not store.__dict__.get("record_changes") or store.__dict__.get("_capture_version") is None:
+        return None
+    conn = store.conn
+    for statement in _ENSURE.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    changeset = conn.execute("SELECT id FROM temp.ops_cs").fetchone()[0]
+    conn.execute(
+        "UPDATE changesets SET actor = coalesce(actor, ?), business_at = coalesce(business_at, ?),"
+        " origin = coalesce(origin, ?) WHERE id = ?",
+        (actor, business_at, store.origin, changeset),
+    )
+    store._changeset = changeset
+    return changeset
+
+
+# ---------------------------------------------------------------- reading
+def running(store: Any) -> int | None:
+    """The changeset the running write transaction made so far (None: nothing changed yet)."""
+    if not store.in_transaction:
+        return None
+    if store.__dict__.get("_changeset") is not None:
+        return store._changeset
+    if store.__dict__.get("_capture_version") is None:
+        return None
+    row = store.one("SELECT id FROM temp.ops_cs")
+    return row[0] if row else None
+
+
+def changeset(store: Any, number: int) -> sqlite3.Row | None:
+    return store.one("SELECT * FROM changesets WHERE id = ?", (number,))
+
+
+def row_changes(store: Any, number: int) -> list[sqlite3.Row]:
+    return store.query("SELECT * FROM row_changes WHERE changeset_id = ? ORDER BY id", (number,))
+
+
+def audit_of(store: Any, number: int) -> list[sqlite3.Row]:
+    return store.query(
+        "SELECT id, actor, action, object, before, after FROM audit WHERE changeset_id = ? ORDER BY id",
+        (number,),
+    )
+
+
+_LATER = """
+WITH mine AS (
+    SELECT tbl, rid FROM row_changes WHERE changeset_id = :cs
+    UNION SELECT tbl, old_rid FROM row_changes WHERE changeset_id = :cs AND old_rid IS NOT NULL
+)
+SELECT l.tbl, l.rid, l.changeset_id, coalesce(l.after, l.before) AS image
+FROM row_changes AS l JOIN mine AS m ON l.tbl = m.tbl AND (l.rid = m.rid OR l.old_rid = m.rid)
+WHERE l.changeset_id > :cs
+ORDER BY l.changeset_id, l.id
+"""
+
+
+def later_changes(store: Any, number: int) -> list[sqlite3.Row]:
+    """Row changes of later changesets on the rows this changeset touched."""
+    return store.query(_LATER, {"cs": number})
+
+
+def row_image(store: Any, table: str, rid: int) -> dict[str, Any] | None:
+    """The row as it is now, as the triggers would record it (or None)."""
+    cols = columns(store.conn, table)
+    row = store.one(f"SELECT {_image(cols, _q(table))} FROM main.{_q(table)} WHERE rowid = ?", (rid,))
+    return json.loads(row[0]) if row else None
+
+
+def delete_row(store: Any, table: str, rid: int) -> None:
+    store.execute(f"DELETE FROM main.{_q(table)} WHERE rowid = ?", (rid,))
+
+
+def delete_by_key(store: Any, table: str, image: dict[str, Any]) -> None:
+    """Remove a row holding the primary key of ``image`` (``--force`` re-inserting over it)."""
+    key = primary_key(store.conn, table)
+    if key:
+        where = " AND ".join(f"{_q(c)} IS ?" for c in key)
+        store.execute(f"DELETE FROM main.{_q(table)} WHERE {where}", [image.get(c) for c in key])
+
+
+def insert_row(store: Any, table: str, rid: int, image: dict[str, Any]) -> None:
+    cols = [c for c in columns(store.conn, table) if c in image]
+    names = ", ".join(["rowid", *(_q(c) for c in cols)])
+    marks = ", ".join("?" for _ in range(len(cols) + 1))
+    store.execute(
+        f"INSERT INTO main.{_q(table)} ({names}) VALUES ({marks})", [rid, *(image[c] for c in cols)]
+    )
+
+
+def update_row(store: Any, table: str, rid: int, new_rid: int, image: dict[str, Any]) -> int:
+    cols = [c for c in columns(store.conn, table) if c in image]
+    sets = ", ".join(["rowid = ?", *(f"{_q(c)} = ?" for c in cols)])
+    cursor = store.execute(
+        f"UPDATE main.{_q(table)} SET {sets} WHERE rowid = ?", [new_rid, *(image[c] for c in cols), rid]
+    )
+    return cursor.rowcount
+
+
+def undo_pairs(store: Any, after: int) -> dict[int, int]:
+    """{undo changeset: the changeset it reverted} for the changesets after ``after``."""
+    rows = store.query("SELECT id, undoes FROM changesets WHERE id > ? AND undoes IS NOT NULL", (after,))
+    return {row[0]: row[1] for row in rows}
+
+
+def undone_by(store: Any, number: int) -> int | None:
+    row = store.one("SELECT max(id) FROM changesets WHERE undoes = ?", (number,))
+    return row[0] if row else None
+
+
+def mark_undo(store: Any, changeset_id: int, undoes: int) -> None:
+    store.execute("UPDATE changesets SET undoes = ? WHERE id = ?", (undoes, changeset_id))
+
+
+def case_classification(store: Any, case_id: Any) -> str | None:
+    try:
+        row = store.one("SELECT classification FROM cases WHERE id = ?", (case_id,))
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def case_number(store: Any, case_id: Any) -> str | None:
+    try:
+        row = store.one("SELECT number FROM cases WHERE id = ?", (case_id,))
+    except sqlite3.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+# ---------------------------------------------------------------- listing
+_LIST = """
+SELECT c.id, c.at, c.business_at, c.actor, c.command, c.origin, c.undoes,
+       (SELECT json_group_object(action, n) FROM
+            (SELECT action, count(*) AS n FROM audit WHERE changeset_id = c.id GROUP BY action)) AS actions,
+       (SELECT json_group_object(k, n) FROM
+            (SELECT tbl || ' ' || op AS k, count(*) AS n FROM row_changes WHERE changeset_id = c.id
+             GROUP BY tbl, op)) AS rows,
+       (SELECT min(u.id) FROM changesets AS u WHERE u.undoes = c.id) AS undone_by
+FROM changesets AS c
+WHERE (:actor IS NULL OR c.actor = :actor)
+ORDER BY c.id DESC
+LIMIT :limit
+"""
+
+
+def recent(store: Any, limit: int, actor: str | None = None) -> list[sqlite3.Row]:
+    return store.query(_LIST, {"limit": limit, "actor": actor})
+
+
+# ---------------------------------------------------------------- the audit log, filtered
+_AUDIT = """
+SELECT a.id, a.at, a.business_at, a.actor, a.action, a.object, a.before, a.after, a.changeset_id,
+       COALESCE(c.classification IN ('sensitive', 'secret'), 0) AS classified
+FROM audit AS a
+LEFT JOIN cases AS c ON a.object LIKE 'case:%' AND c.number = substr(a.object, 6)
+WHERE (:actor IS NULL OR a.actor = :actor)
+  AND (:object IS NULL OR a.object = :object OR a.object LIKE :within ESCAPE '\\')
+  AND (:action IS NULL OR a.action = :action OR a.action LIKE :action || '.%')
+  AND (:since IS NULL OR a.at >= :since)
+  AND (:until IS NULL OR a.at < :until)
+  AND (:changeset IS NULL OR a.changeset_id = :changeset)
+ORDER BY a.id DESC
+LIMIT :limit
+"""
+
+
+def audit_filtered(store: Any, limit: int, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The newest audit records that pass ``filters`` (actor, object, action, since, until,
+    changeset; None: any), newest first, with their ``classified`` flag; read from the
+    cursor row by row."""
+    return (audit_record(row, changeset=True) for row in store.execute(_AUDIT, {**filters, "limit": limit}))

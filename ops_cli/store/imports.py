@@ -1,0 +1,395 @@
+"""SQL the import pipeline needs beyond the domain modules' own (``store/roster.py``, ``store/kpi.py``...)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from ops_cli.store import Store
+from ops_cli.store.connection import BUSINESS_CLOCK_SLACK
+
+
+def kpi_rename_zones(store: Store, renames: Iterable[tuple[str, str, str]]) -> None:
+    """Give a customer's stored KPI rows their zone's normalised (NFC) name: (new zone, customer, old zone).
+
+    Rows imported before zone names were normalised may spell a zone in NFD; the next import
+    that names the zone renames every period of it, so one zone is one zone in the reports.
+    """
+    store.executemany("UPDATE kpi SET zone = ? WHERE customer = ? AND zone = ?", renames)
+
+
+# ------------------------------------------------------------------ audit records made in SQL
+def audit_select(store: Store, head: tuple[Any, ...], action: str, select: str, params: Sequence[Any]) -> int:
+    """Audit records for a set of rows in one statement: ``select`` gives (object, before, after).
+
+    ``head`` is (at, business_at, origin, actor) as ``Store.audit`` computes them
+    (:func:`audit_head`); the JSON is built by SQLite (``json_object``), not row by row in Python.
+    """
+    cur = store.conn.execute(
+        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after)"
+        f" SELECT ?, ?, ?, ?, ?, x.object, x.before, x.after FROM ({select}) x",
+        (*head, action, *params),
+    )
+    return cur.rowcount
+
+
+def audit_head(store: Store, actor: str, at: datetime | None) -> tuple[Any, ...]:
+    """(at, business_at, origin, actor) of an audit record written now (see ``Store.audit``)."""
+    real = datetime.now(UTC)
+    business = None
+    if at is not None and abs(at.astimezone(UTC) - real) >= BUSINESS_CLOCK_SLACK:
+        business = at.astimezone(UTC).isoformat(timespec="seconds")
+    return real.isoformat(timespec="seconds"), business, store.origin, actor
+
+
+# ------------------------------------------------------------------ `sub import`: the staging table
+# The file's rows are staged (outside the write lock, chunk by chunk) in a TEMP table; every check
+# that decides the write then runs in SQL inside the write transaction, against the store as it is.
+SUB_STAGE = "import_sub"
+
+
+def _stage_create(store: Store, table: str, definition: str) -> None:
+    """A fresh TEMP staging table ``table`` (an earlier one of this connection dropped first)."""
+    _stage_drop(store, table)
+    store.conn.execute(f"CREATE TEMP TABLE {table} {definition}")
+
+
+def _stage_drop(store: Store, table: str) -> None:
+    store.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def sub_stage_create(store: Store) -> None:
+    # act: create / update / same (NULL: not written)
+    _stage_create(
+        store,
+        SUB_STAGE,
+        "(issi INTEGER PRIMARY KEY, row INTEGER NOT NULL, customer TEXT, tei TEXT, msisdn TEXT,"
+        " kind TEXT, status TEXT, ok INTEGER NOT NULL, act TEXT)",
+    )
+
+
+def sub_stage_drop(store: Store) -> None:
+    _stage_drop(store, SUB_STAGE)
+
+
+def sub_stage_seen(store: Store, issis: Sequence[int]) -> dict[int, int]:
+    """ISSI -> its staged row, for the given ISSIs already staged (an ISSI may appear once)."""
+    rows = store.conn.execute(
+        f"SELECT issi, row FROM {SUB_STAGE} WHERE issi IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(issis)),),
+    )
+    return dict(rows)
+
+
+def sub_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> None:
+    """(issi, row, customer, tei, msisdn, kind, status, ok) per row."""
+    with staging(store):
+        store.conn.executemany(f"INSERT INTO {SUB_STAGE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)", rows)
+
+
+@contextmanager
+def staging(store: Store) -> Iterator[None]:
+    """One transaction for a chunk's inserts into a TEMP table (outside the write lock: ``BEGIN``
+    takes no lock on the store; in autocommit every row would be a transaction of its own)."""
+    if store.in_transaction:
+        yield
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        store.conn.execute("ROLLBACK")
+        raise
+    store.conn.execute("COMMIT")
+
+
+def sub_stage_customers(store: Store) -> list[str]:
+    """The staged good rows' customers that exist."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            f"SELECT DISTINCT customer FROM {SUB_STAGE} WHERE ok"
+            " AND customer IN (SELECT number FROM customers)"
+        )
+    ]
+
+
+def sub_stage_unknown_customers(store: Store) -> list[tuple[int, str]]:
+    """(row, customer) of good rows whose customer does not exist; those rows are set aside."""
+    where = "ok AND customer NOT IN (SELECT number FROM customers)"
+    found = store.conn.execute(f"SELECT row, customer FROM {SUB_STAGE} WHERE {where}").fetchall()
+    if found:
+        store.conn.execute(f"UPDATE {SUB_STAGE} SET ok = 0 WHERE {where}")
+    return found
+
+
+def sub_stage_foreign(store: Store) -> list[tuple[int, int, str]]:
+    """(row, issi, customer) of good rows naming another customer's ISSI; set aside."""
+    sql_from = (
+        f"FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND s.customer <> t.customer"
+    )
+    found = store.conn.execute(f"SELECT t.row, t.issi, t.customer {sql_from}").fetchall()
+    if found:
+        store.conn.execute(f"UPDATE {SUB_STAGE} SET ok = 0 WHERE issi IN (SELECT t.issi {sql_from})")
+    return found
+
+
+def sub_stage_merge(store: Store) -> None:
+    """Each good row as it will be after the import (empty cells keep the stored value; new rows get
+    kind ``standard``, status ``inactive``) and its action: create, update or same."""
+    c = store.conn
+    t = SUB_STAGE
+    c.execute(
+        f"UPDATE {t} SET act = CASE"
+        f" WHEN coalesce({t}.tei, s.tei) IS s.tei AND coalesce({t}.msisdn, s.msisdn) IS s.msisdn"
+        f" AND coalesce({t}.kind, s.kind) = s.kind AND coalesce({t}.status, s.status) = s.status"
+        " THEN 'same' ELSE 'update' END,"
+        f" tei = coalesce({t}.tei, s.tei), msisdn = coalesce({t}.msisdn, s.msisdn),"
+        f" kind = coalesce({t}.kind, s.kind), status = coalesce({t}.status, s.status)"
+        f" FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok"
+    )
+    c.execute(
+        f"UPDATE {t} SET act = 'create', kind = coalesce(kind, 'standard'),"
+        " status = coalesce(status, 'inactive') WHERE ok AND act IS NULL"
+    )
+
+
+def sub_stage_rule_candidates(store: Store) -> list[sqlite3.Row]:
+    """Good rows a subscription rule may refuse (``rules.check_import_row_rules`` decides): a new
+    ISSI given up earlier, a termination, a standby subscription set active."""
+    return store.query(
+        "SELECT t.row, t.issi, t.customer, t.tei, t.msisdn, t.kind, t.status, s.status AS was,"
+        " s.issi IS NOT NULL AS existed"
+        f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND ("
+        " (s.issi IS NULL AND t.issi IN (SELECT issi FROM retired_issis))"
+        " OR (t.status = 'terminated' AND s.status IS NOT 'terminated')"
+        " OR (t.kind = 'standby' AND t.status = 'active' AND s.status IS NOT 'active'))"
+        " ORDER BY t.row"
+    )
+
+
+def sub_stage_set_aside(store: Store, issis: Iterable[int]) -> None:
+    store.conn.executemany(f"UPDATE {SUB_STAGE} SET ok = 0, act = NULL WHERE issi = ?", ((i,) for i in issis))
+
+
+def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None, int | None, int | None]]:
+    """Good rows whose TEI would be bound to two live subscriptions after the import.
+
+    (row, tei, holder issi, holder's customer or None, holder's file row or None, the row's issi):
+    the holder is a live subscription the file does not name, else the TEI's first row in the file.
+    """
+    # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once).
+    live = (
+        f"SELECT row, issi, tei, customer FROM {SUB_STAGE} WHERE ok AND tei IS NOT NULL"
+        f" AND status <> 'terminated' AND tei IN (SELECT tei FROM {SUB_STAGE} WHERE ok"
+        " AND act IN ('create', 'update') AND tei IS NOT NULL AND status <> 'terminated')"
+    )
+    store_held = store.conn.execute(
+        f"SELECT l.row, l.tei, s.issi, s.customer, NULL, l.issi FROM ({live}) l"
+        " JOIN subscriptions s ON s.tei = l.tei AND s.status <> 'terminated'"
+        f" WHERE s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok)"
+    ).fetchall()
+    held = {r[1] for r in store_held}
+    in_file = store.conn.execute(
+        f"WITH live AS ({live}),"
+        " first AS (SELECT tei, min(row) AS row FROM live GROUP BY tei HAVING count(*) > 1)"
+        " SELECT l.row, l.tei, h.issi, NULL, h.row, l.issi FROM live l JOIN first f ON f.tei = l.tei"
+        " JOIN live h ON h.row = f.row WHERE l.row <> f.row"
+    ).fetchall()
+    return store_held + [r for r in in_file if r[1] not in held]
+
+
+def sub_stage_counts(store: Store) -> dict[str, int]:
+    rows = store.conn.execute(f"SELECT act, count(*) FROM {SUB_STAGE} WHERE ok GROUP BY act")
+    return {act: n for act, n in rows if act}
+
+
+def sub_stage_changes(store: Store) -> list[sqlite3.Row]:
+    """Rows to create or update, with the stored values (dry-run listing), in sheet order."""
+    return store.query(
+        "SELECT t.row, t.issi, t.act, t.tei, t.msisdn, t.kind, t.status,"
+        " s.tei AS old_tei, s.msisdn AS old_msisdn, s.kind AS old_kind, s.status AS old_status"
+        f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi"
+        " WHERE t.ok AND t.act IN ('create', 'update') ORDER BY t.row"
+    )
+
+
+def _sub_after(fields: str, form: str | None, confirm_reset: bool, was: str) -> tuple[str, list[Any]]:
+    """The ``after`` JSON of a written row (``form_r30`` / ``reset_confirmed`` as the rules added)."""
+    expr, params = f"json_object({fields})", []
+    if form:
+        expr = (
+            f"CASE WHEN t.kind = 'standby' AND t.status = 'active' AND {was} IS NOT 'active'"
+            f" THEN json_set({expr}, '$.form_r30', ?) ELSE {expr} END"
+        )
+        params.append(form)
+    if confirm_reset:
+        expr = (
+            f"CASE WHEN t.status = 'terminated'"
+            f" THEN json_set({expr}, '$.reset_confirmed', json('true')) ELSE {expr} END"
+        )
+    return expr, params
+
+
+def sub_stage_write(
+    store: Store, head: tuple[Any, ...], at: str, *, form: str | None, confirm_reset: bool
+) -> None:
+    """Write the staged creates and updates, each with its audit record (before/after), set-based."""
+    c = store.conn
+    four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
+    after, params = _sub_after(four.format(p="t"), form, confirm_reset, "s.status")
+    audit_select(
+        store,
+        head,
+        "sub.update",
+        f"SELECT 'sub:' || t.issi AS object, json_object({four.format(p='s')}) AS before, {after} AS after"
+        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND t.act = 'update'"
+        " ORDER BY t.row",
+        params,
+    )
+    changed = (
+        f"SELECT t.issi FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi"
+        " WHERE t.ok AND t.act = 'update'"
+    )
+    # TEIs moving between subscriptions of one file never collide: unbind the moving ones first.
+    c.execute(
+        f"UPDATE subscriptions SET tei = NULL, updated_at = ?"
+        f" WHERE issi IN ({changed} AND t.tei IS NOT s.tei)",
+        (at,),
+    )
+    c.execute(
+        "UPDATE subscriptions SET tei = t.tei, msisdn = t.msisdn, kind = t.kind, status = t.status,"
+        f" updated_at = ? FROM {SUB_STAGE} t WHERE t.issi = subscriptions.issi AND t.ok AND t.act = 'update'",
+        (at,),
+    )
+    c.execute(
+        "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
+        f" SELECT issi, customer, tei, msisdn, kind, status, ?, ? FROM {SUB_STAGE}"
+        " WHERE ok AND act = 'create'"
+        " ORDER BY issi",
+        (at, at),
+    )
+    after, params = _sub_after(
+        "'customer', t.customer, 'issi', t.issi, " + four.format(p="t"), form, confirm_reset, "NULL"
+    )
+    audit_select(
+        store,
+        head,
+        "sub.create",
+        f"SELECT 'sub:' || t.issi AS object, NULL AS before, {after} AS after"
+        f" FROM {SUB_STAGE} t WHERE t.ok AND t.act = 'create' ORDER BY t.row",
+        params,
+    )
+
+
+def sub_stage_customer_of_row(store: Store, row: int) -> str | None:
+    found = store.conn.execute(f"SELECT customer FROM {SUB_STAGE} WHERE row = ?", (row,)).fetchone()
+    return found[0] if found else None
+
+
+# ------------------------------------------------------------------ `roster import`: the staging table
+ROSTER_STAGE = "import_roster"
+_ROSTER_FIELDS = "customer, email, name, phone, kind, roles"
+
+
+def roster_stage_create(store: Store) -> None:
+    _stage_create(
+        store,
+        ROSTER_STAGE,
+        "(customer TEXT NOT NULL, email TEXT NOT NULL, name TEXT, phone TEXT, kind TEXT, roles TEXT,"
+        " row INTEGER NOT NULL, act TEXT, PRIMARY KEY (customer, email)) WITHOUT ROWID",
+    )
+
+
+def roster_stage_drop(store: Store) -> None:
+    _stage_drop(store, ROSTER_STAGE)
+
+
+def roster_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
+    """(customer, email, name, phone, kind, roles, row) per row; a key already staged is left out.
+    Returns how many were staged."""
+    with staging(store):
+        cur = store.conn.executemany(
+            f"INSERT OR IGNORE INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+        )
+        return cur.rowcount
+
+
+def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The staged rows that share a key with ``rows`` but came from another (earlier) sheet row."""
+    keys = json.dumps([[r[0], r[1], r[6]] for r in rows])
+    return store.conn.execute(
+        f"SELECT t.{_ROSTER_FIELDS.replace(', ', ', t.')}, t.row FROM {ROSTER_STAGE} t"
+        " JOIN (SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS e,"
+        " json_extract(value, '$[2]') AS r FROM json_each(?)) k"
+        " ON t.customer = k.c AND t.email = k.e AND t.row <> k.r",
+        (keys,),
+    ).fetchall()
+
+
+def roster_stage_customers(store: Store) -> list[str]:
+    return [r[0] for r in store.conn.execute(f"SELECT DISTINCT customer FROM {ROSTER_STAGE}")]
+
+
+def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> None:
+    """Each staged row against the stored entry: create / update / same (``keep_*``: the sheet has
+    no such column, so the stored value stays)."""
+    t = ROSTER_STAGE
+    phone = "r.phone" if keep_phone else f"{t}.phone"
+    kind = "r.kind" if keep_kind else f"{t}.kind"
+    store.conn.execute(
+        f"UPDATE {t} SET phone = {phone}, kind = {kind}, act = CASE WHEN {t}.name IS r.name"
+        f" AND {phone} IS r.phone AND {kind} IS r.kind AND {t}.roles IS r.roles THEN 'same' ELSE 'update' END"
+        f" FROM roster_entries r WHERE r.customer = {t}.customer AND r.email = {t}.email"
+    )
+    store.conn.execute(f"UPDATE {t} SET act = 'create' WHERE act IS NULL")
+
+
+def roster_stage_counts(store: Store) -> dict[str, int]:
+    return dict(store.conn.execute(f"SELECT act, count(*) FROM {ROSTER_STAGE} GROUP BY act").fetchall())
+
+
+def roster_stage_updated_functions(store: Store) -> list[tuple[int, str, str]]:
+    """(row, kind, roles) of updated rows whose entry is a function (sheet order)."""
+    return store.conn.execute(
+        f"SELECT row, kind, roles FROM {ROSTER_STAGE} WHERE act = 'update' AND kind = 'function' ORDER BY row"
+    ).fetchall()
+
+
+def roster_stage_planned(store: Store) -> dict[tuple[str, str], str]:
+    """(customer, email) -> roles of the updated rows and the created rows of the same customers."""
+    rows = store.conn.execute(
+        f"SELECT customer, email, roles FROM {ROSTER_STAGE} WHERE act = 'update' OR (act = 'create'"
+        f" AND customer IN (SELECT customer FROM {ROSTER_STAGE} WHERE act = 'update'))"
+    )
+    return {(c, e): r for c, e, r in rows}
+
+
+def roster_stage_changes(store: Store) -> sqlite3.Cursor:
+    """Created and updated rows by customer (sheet order within one), with the stored values:
+    (customer, email, act, name, phone, kind, roles, old name, old phone, old kind, old roles)."""
+    return store.conn.execute(
+        "SELECT t.customer, t.email, t.act, t.name, t.phone, t.kind, t.roles,"
+        " r.name, r.phone, r.kind, r.roles"
+        f" FROM {ROSTER_STAGE} t LEFT JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email"
+        " WHERE t.act IN ('create', 'update') ORDER BY t.customer, t.row"
+    )
+
+
+def roster_stage_write(store: Store, at: str) -> None:
+    t = ROSTER_STAGE
+    store.conn.execute(
+        "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
+        f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
+        " AND t.email = roster_entries.email AND t.act = 'update'",
+        (at,),
+    )
+    store.conn.execute(
+        f"INSERT INTO roster_entries ({_ROSTER_FIELDS}, created_at, updated_at)"
+        f" SELECT {_ROSTER_FIELDS}, ?, ? FROM {t} WHERE act = 'create' ORDER BY row",
+        (at, at),
+    )

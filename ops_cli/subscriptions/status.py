@@ -1,0 +1,201 @@
+"""Subscription status: activate, deactivate, terminate (decommissioning).
+
+Every check that decides a write (the subscriptions exist, who asks, not
+terminated, the R30 form, office hours) runs inside the write transaction on
+rows read there, so a concurrent ``sub terminate`` can never be undone by an
+activation that read the rows before it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ops_cli import clock
+from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
+from ops_cli.parsers.identities import IdentityError, parse_issi
+from ops_cli.render import plural
+from ops_cli.store import subscriptions as sql
+from ops_cli.subscriptions._common import (
+    ISSI_COLUMN_SPEC,
+    _cell,
+    _hours_text,
+    _read,
+    _source,
+    parse_issi_args,
+    sub_object,
+)
+from ops_cli.subscriptions.rules import R30, check_actor_for_subscriptions, require_known_actor
+
+
+def _collect_issis(
+    ops, issis: Sequence[str | int], file: str | os.PathLike[str] | None, source: dict, **reader: Any
+) -> list[int]:
+    """The ISSIs typed and those of ``file``'s issi column (``source`` gets the sheet that was read)."""
+    numbers = parse_issi_args([str(i) for i in issis])
+    if file is not None:
+        table = _read(file, ISSI_COLUMN_SPEC, **reader)
+        source.update(_source(table))
+        problems = []
+        for r in table.rows:
+            try:
+                numbers.append(parse_issi(_cell(r, "issi")))
+            except IdentityError as exc:
+                problems.append(Problem(str(exc), table.file, r.row, "issi"))
+        if problems:
+            raise InvalidInput(
+                f"{table.file}: {plural(len(problems), 'invalid ISSI')}; nothing was changed", problems
+            )
+    unique = list(dict.fromkeys(numbers))
+    if not unique:
+        raise InvalidInput("no ISSI given; name one or more ISSIs, or a file with --file")
+    return unique
+
+
+def _load(store, numbers: list[int]) -> dict[int, Any]:
+    """The rows of ``numbers`` read through ``store`` (call it inside the write transaction)."""
+    rows = {int(r["issi"]): r for r in sql.get_many(store, numbers)}
+    missing = [n for n in numbers if n not in rows]
+    if missing:
+        shown = ", ".join(str(n) for n in missing[:20]) + (" ..." if len(missing) > 20 else "")
+        raise NotFound(
+            f"no subscription with ISSI {shown}; nothing was changed (see `ops sub list`)"
+            if len(missing) == 1
+            else f"{len(missing)} ISSIs have no subscription: {shown}; nothing was changed"
+        )
+    return rows
+
+
+def _check_hours(ops, at: datetime, action: str, urgent: bool) -> None:
+    """Activation and deactivation: desk office hours, or urgent around the clock (issue 13.13)."""
+    if urgent or ops.hours("desk").is_open(at):
+        return
+    why = "" if action == "activate" else " (a lost or stolen terminal)"
+    raise Conflict(
+        f"{action[:-1]}ions are done in desk office hours ({_hours_text(ops, 'desk')});"
+        f" {at.isoformat(timespec='minutes')} is outside them. An urgent {action[:-1]}ion{why} is accepted"
+        " around the clock: add --urgent. Nothing was changed"
+    )
+
+
+def _check_status_rules(ops, rows, numbers, *, action, target, form, urgent, at) -> None:
+    terminated = [n for n in numbers if rows[n]["status"] == "terminated"]
+    if terminated:
+        raise Conflict(
+            f"ISSI {', '.join(map(str, terminated))} {'is' if len(terminated) == 1 else 'are'} terminated and"
+            f" cannot be {action}d; nothing was changed"
+        )
+    standby = [n for n in numbers if rows[n]["kind"] == "standby" and rows[n]["status"] != target]
+    if standby and form is None:
+        raise InvalidInput(
+            f"ISSI {', '.join(map(str, standby))}"
+            f" {'is a standby subscription' if len(standby) == 1 else 'are standby subscriptions'}:"
+            f" to {action} it give the reference of {R30} with --form; nothing was changed"
+        )
+    _check_hours(ops, at, action, urgent)
+
+
+def set_status(
+    ops,
+    issis: Sequence[str | int],
+    *,
+    active: bool,
+    by: str | None,
+    form: str | None = None,
+    urgent: bool = False,
+    file: str | os.PathLike[str] | None = None,
+    at: datetime | None = None,
+    **reader: Any,  # sheet=, delimiter=: for ``file``, passed to the import pipeline's reader
+) -> dict[str, Any]:
+    """Activate or deactivate subscriptions: all of them in one transaction, or none.
+
+    Refused (nothing changed) for an unknown ISSI (exit 4), a ``by`` who is not
+    an orderer or contact of the owning customer (5), a standby subscription
+    without the form R30 reference (3), a terminated subscription (6), and a
+    change outside desk office hours that is not urgent (6).
+    """
+    action = "activate" if active else "deactivate"
+    target = "active" if active else "inactive"
+    at = at or ops.now()
+    source: dict[str, str] = {}
+    numbers = _collect_issis(ops, issis, file, source, **reader)
+    form = (form or "").strip() or None
+    actor = ops.actor(by)
+    stamp = clock.to_db(at)
+    with ops.store.write() as st:
+        require_known_actor(st, ops.config, by)
+        rows = _load(st, numbers)
+        check_actor_for_subscriptions(st, ops.config, {n: rows[n]["customer"] for n in numbers}, by, action)
+        _check_status_rules(ops, rows, numbers, action=action, target=target, form=form, urgent=urgent, at=at)
+        changing = [n for n in numbers if rows[n]["status"] != target]
+        sql.set_status(st, changing, target, stamp)
+        for n in changing:
+            after: dict[str, Any] = {"status": target}
+            if form and rows[n]["kind"] == "standby":
+                after["form_r30"] = form
+            if urgent:
+                after["urgent"] = True
+            st.audit(actor, f"sub.{action}", f"sub:{n}", {"status": rows[n]["status"]}, after, at=at)
+    changed = set(changing)  # built once: a 10,000-row --file stays linear
+    subs = [
+        {**sub_object(rows[n]), "status": target, "was": rows[n]["status"], "changed": n in changed}
+        for n in numbers
+    ]
+    return {
+        "action": action,
+        "changed": len(changing),
+        "unchanged": len(numbers) - len(changing),
+        "urgent": urgent,
+        "form": form,
+        "subscriptions": subs,
+        **source,
+    }
+
+
+def terminate(
+    ops,
+    issis: Sequence[str | int],
+    *,
+    by: str | None,
+    confirm_reset: bool = False,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Decommission subscriptions (only an orderer); the TEIs become free for other subscriptions.
+
+    Refused without ``confirm_reset``: the customer must first remove operator
+    and network programming and DMO frequencies and factory-reset the terminal.
+    """
+    at = at or ops.now()
+    numbers = list(dict.fromkeys(parse_issi_args([str(i) for i in issis])))
+    if not numbers:
+        raise InvalidInput("no ISSI given; name one or more ISSIs to terminate")
+    actor = ops.actor(by)
+    stamp = clock.to_db(at)
+    with ops.store.write() as st:
+        require_known_actor(st, ops.config, by)
+        rows = _load(st, numbers)
+        check_actor_for_subscriptions(st, ops.config, {n: rows[n]["customer"] for n in numbers}, by, "order")
+        if not confirm_reset:
+            raise InvalidInput(
+                "decommissioning needs --confirm-reset: confirm that all operator and network programming"
+                " and DMO frequencies were removed from the terminal and it was reset to factory settings;"
+                " nothing was changed"
+            )
+        changing = [n for n in numbers if rows[n]["status"] != "terminated"]
+        sql.set_status(st, changing, "terminated", stamp)
+        for n in changing:
+            before = {"status": rows[n]["status"], "tei": rows[n]["tei"]}
+            after = {"status": "terminated", "reset_confirmed": True, "tei_released": rows[n]["tei"]}
+            st.audit(actor, "sub.terminate", f"sub:{n}", before, after, at=at)
+    changed = set(changing)
+    return {
+        "action": "terminate",
+        "changed": len(changing),
+        "unchanged": len(numbers) - len(changing),
+        "subscriptions": [
+            {**sub_object(rows[n]), "status": "terminated", "was": rows[n]["status"], "changed": n in changed}
+            for n in numbers
+        ],
+    }
