@@ -157,3 +157,33 @@ def test_decomposed_swedish_role_names_are_read():
     from ops_cli.parsers.contact import roles
 
     assert roles(unicodedata.normalize("NFD", "beställare, telefoniansvarig")) == ["orderer", "telephony"]
+
+
+def test_the_fast_international_check_agrees_with_phonenumbers():
+    """A number written with its "+" is checked on the library's compiled metadata without the
+    full parse; on thousands of numbers it must say exactly what phonenumbers says."""
+    import random
+
+    import phonenumbers
+    import pytest
+
+    from ops_cli.parsers.contact import phone
+
+    rng = random.Random(2026)
+    codes = (46, 45, 47, 358, 49, 44, 1, 39, 33, 34, 7, 31, 354, 298)
+    samples = [f"+{c}{rng.randint(10**4, 10**12)}" for c in codes for _ in range(300)]
+    samples += [
+        f"+46 70-{rng.randint(10**6, 10**7)}",
+        f"+46 (0)70 {rng.randint(10**6, 10**7)}",
+        "+39 06 1234 5678",
+    ]
+    valid = 0
+    for written in samples:
+        number = phonenumbers.parse(written, None)
+        if phonenumbers.is_valid_number(number):
+            valid += 1
+            assert phone(written) == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        else:
+            with pytest.raises(ValueError):
+                phone(written)
+    assert 100 < valid < len(samples)  # both kinds were tried
