@@ -99,6 +99,9 @@ def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Dotted key, e.g. cases.stale_days.")],
     value: Annotated[str, typer.Argument(help='New value (TOML syntax: 5, 0.1, true, "text", ["a", "b"]).')],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the value and show the change; write nothing.")
+    ] = False,
 ) -> None:
     """Set one value in the config file, keeping its comments and layout.
 
@@ -107,6 +110,11 @@ def config_set(
     Example: ops config set cases.stale_days 7
     """
     path = config_mod.resolve_config_path(state(ctx).config_path)
+    if dry_run:
+        before = config_mod.load(path).get(key)
+        stored = config_mod.set_value(path, key, value, dry_run=True)
+        info(f"dry run, nothing written: {key}: {before!r} → {stored!r} in {path}")
+        return
     stored = config_mod.set_value(path, key, value)
     info(f"{key} = {stored!r} in {path}")
 

@@ -64,11 +64,12 @@ def _read_document(path: Path):
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def set_value(path: Path, dotted: str, text: str) -> Any:
+def set_value(path: Path, dotted: str, text: str, *, dry_run: bool = False) -> Any:
     """Set one key in the file, keeping its comments and layout; returns the stored value.
 
     The whole file is validated with the new value before anything is written; the file is
-    replaced atomically (the old one stays whole if the write fails).
+    replaced atomically (the old one stays whole if the write fails). ``dry_run`` validates
+    and returns the value without writing.
     """
     import tomlkit
 
@@ -96,6 +97,8 @@ def set_value(path: Path, dotted: str, text: str) -> Any:
         node = node[part]
     node[parts[-1]] = value
     validate(document.unwrap(), str(path))
+    if dry_run:
+        return value
     mode = _writable_mode(path)
     _make_folder(path)
     files.write_text(path, tomlkit.dumps(document), force=True)
