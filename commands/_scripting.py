@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -255,9 +255,12 @@ _GLOBAL_VALUE = ("--db", "--config")
 _GLOBAL_FLAG = ("-q", "--quiet")
 
 
-def hoist_globals(args: Sequence[str], groups: Sequence[str]) -> list[str]:
+def hoist_globals(
+    args: Sequence[str], groups: Sequence[str], value_options: Collection[str] = ()
+) -> list[str]:
     """Move the root's options given after the group (`ops case --db X list -q`) in front of it,
-    so they mean the same wherever they stand. Nothing after `--` moves."""
+    so they mean the same wherever they stand. Nothing after `--` moves, and neither does the
+    value of a command's own option (`-m -q` is a message "-q"; ``value_options`` names them)."""
     args = list(args)
     start = next(
         (i for i, a in enumerate(args) if a in groups and (i == 0 or args[i - 1] not in _GLOBAL_VALUE)), None
@@ -271,7 +274,9 @@ def hoist_globals(args: Sequence[str], groups: Sequence[str]) -> list[str]:
         if token == "--":
             rest.extend(args[i:])
             break
-        if token in _GLOBAL_FLAG or token.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE)):
+        if rest and rest[-1] in value_options:
+            rest.append(token)  # the value of the command's own option, whatever it looks like
+        elif token in _GLOBAL_FLAG or token.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUE)):
             front.append(token)
         elif token in _GLOBAL_VALUE and i + 1 < len(args):
             front.extend(args[i : i + 2])

@@ -67,7 +67,27 @@ class OpsGroup(TyperGroup):
         return list(GROUPS)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoist_globals(args, [*GROUPS, *self.commands]))
+        groups = [*GROUPS, *self.commands]
+        return super().parse_args(ctx, hoist_globals(args, groups, self._value_options(ctx, args, groups)))
+
+    def _value_options(self, ctx: Any, args: list[str], groups: list[str]) -> set[str]:
+        """The options that take a value on the command path the arguments name (group, then its
+        subcommands), so that such a value is never mistaken for a global option."""
+        names: set[str] = set()
+        try:
+            command = next((self.get_command(ctx, a) for a in args if a in groups), None)
+            for token in args:
+                if command is None:
+                    break
+                for param in command.params:
+                    if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                        names.update(param.opts + param.secondary_opts)
+                sub = command.get_command(ctx, token) if isinstance(command, click.Group) else None
+                if sub is not None:
+                    command = sub
+        except Exception:  # a typo in a name: click reports it while parsing, not here
+            return names
+        return names
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in GROUPS:

@@ -139,3 +139,20 @@ def test_a_read_command_on_an_empty_store_file_does_not_build_a_store(env):
     assert r.code == 4, r.stderr
     assert r.stderr.startswith("error: no store at"), r.stderr
     assert env.db.stat().st_size == 0
+
+
+def test_an_option_value_that_looks_like_a_global_option_stays_the_value(env):
+    """`-m -q` is a note that reads "-q", `-m --db` one that reads "--db": only the root's own
+    options given between the command's options are moved in front of the group."""
+    assert env.run("init", "--demo").code == 0
+    number = env.run("case", "list", "-f", "json", "--limit", "1").json()[0]["number"]
+    for text in ("-q", "--db"):
+        r = env.run("case", "note", number, "-m", text)
+        assert r.code == 0, r.stderr
+    shown = env.run("case", "show", number, "-f", "json", "--include-classified")
+    assert shown.code == 0, shown.stderr
+    bodies = [entry.get("text") for entry in shown.json().get("thread", [])]
+    assert "-q" in bodies and "--db" in bodies, bodies
+    # and a real global option after the group still works
+    other = env.tmp / "other.db"
+    assert env.run("case", "--db", str(other), "list").code == 4  # read command, no store there
