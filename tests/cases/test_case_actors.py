@@ -6,39 +6,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from test_case_helpers import seed_customers, use_agents
+from helpers import refused
+from test_case_helpers import desk, number  # noqa: F401 (shared pytest fixtures)
 
 AGENT = "tove@desk.example"
 ORDERER = "anna.berg@polisen.example"  # customer 1001
 VIEWER = "olle.ek@polisen.example"  # customer 1001
 FOREIGN = "karin.lind@rtj.example"  # customer 1002's orderer
 STRANGER = "nobody@elsewhere.example"
-
-
-@pytest.fixture
-def desk(env, ops):
-    seed_customers(ops)
-    use_agents(env, ops)
-    env.now = "2026-11-16T10:00"
-    return env
-
-
-@pytest.fixture
-def number(desk) -> str:
-    run = desk.cli(
-        "case", "open", "--topic", "fault", "--reporter", ORDERER, "--subject", "Nere", "-f", "json"
-    )
-    assert run.code == 0, run.stderr
-    return run.json()["number"]
-
-
-def refused(env, code: int, text: str, *args: str) -> None:
-    before = env.snapshot()
-    run = env.cli(*args)
-    assert run.code == code, (args, run.stderr)
-    assert run.stderr.startswith("error: "), run.stderr
-    assert text in run.stderr, (args, run.stderr)
-    assert env.snapshot() == before  # audit included
 
 
 AGENT_ACTIONS = [

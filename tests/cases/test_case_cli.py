@@ -6,17 +6,7 @@ import csv
 import json
 
 import pytest
-from test_case_helpers import seed_customers, use_agents
-
-
-@pytest.fixture
-def desk(env, ops):
-    """A store with the demo customers and rosters, desk agents tove@ and sara@desk.example;
-    the clock on Monday 2026-11-16 10:00."""
-    seed_customers(ops)
-    use_agents(env, ops)
-    env.now = "2026-11-16T10:00"
-    return env
+from test_case_helpers import desk  # noqa: F401 (shared pytest fixtures)
 
 
 def open_case(env, *args: str) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
 TZ = ZoneInfo("Europe/Stockholm")
 NOW = "2026-01-01T00:00:00+00:00"
 
@@ -81,3 +83,34 @@ def use_agents(env, ops, *agents: str) -> None:
     if env is not None:
         env.config.write_text("[desk]\nagents = [" + ", ".join(f'"{a}"' for a in agents) + "]\n")
     ops.config["desk"]["agents"] = list(agents)
+
+
+# Fixtures shared by the case tests (imported by name where used).
+
+
+@pytest.fixture
+def desk(env, ops):
+    """Demo customers and rosters, desk agents tove@ and sara@desk.example; Monday 2026-11-16 10:00."""
+    seed_customers(ops)
+    use_agents(env, ops)
+    env.now = "2026-11-16T10:00"
+    return env
+
+
+@pytest.fixture
+def number(desk) -> str:
+    """An open fault case of customer 1001, reported by its orderer."""
+    run = desk.cli(
+        "case",
+        "open",
+        "--topic",
+        "fault",
+        "--reporter",
+        "anna.berg@polisen.example",
+        "--subject",
+        "Nere",
+        "-f",
+        "json",
+    )
+    assert run.code == 0, run.stderr
+    return run.json()["number"]

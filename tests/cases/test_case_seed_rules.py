@@ -6,35 +6,21 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import pytest
-from test_case_helpers import TZ, add_person, seed_customers, use_agents
+from helpers import refused
+from test_case_helpers import (
+    TZ,
+    add_person,
+    desk,  # noqa: F401 (shared pytest fixtures)
+    seed_customers,
+)
 
 from ops_cli import cases
-
-
-@pytest.fixture
-def desk(env, ops):
-    """Demo customers and rosters, desk agents tove@/sara@desk.example; Monday 2026-11-16 10:00."""
-    seed_customers(ops)
-    use_agents(env, ops)
-    env.now = "2026-11-16T10:00"
-    return env
 
 
 def opened(env, *args: str) -> dict:
     run = env.cli("case", "open", "--subject", "Nere", *args, "-f", "json")
     assert run.code == 0, run.stderr
     return run.json()
-
-
-def refused(env, code: int, text: str, *args: str) -> str:
-    before = env.snapshot()
-    run = env.cli(*args)
-    assert run.code == code, run.stderr
-    assert run.stderr.startswith("error: "), run.stderr
-    assert text in run.stderr, run.stderr
-    assert env.snapshot() == before
-    return run.stderr
 
 
 SLA_FAULT = ("case", "open", "--subject", "Växeln nere", "--topic", "fault", "--channel", "sla", "--critical")
@@ -269,7 +255,7 @@ def test_new_customer_case_needs_organisation_name_and_phone(desk):
         3,
         "a case without a known customer needs --organisation, --reporter-name, --reporter-phone",
         *base,
-    )
+    ).stderr
     assert "--area" not in stderr.splitlines()[0]
     refused(
         desk,

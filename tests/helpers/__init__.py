@@ -9,10 +9,12 @@ user could have made: audit rows, derived fields and invariants included.
 
 from __future__ import annotations
 
+from helpers.refusals import refused
 from helpers.seed import seed_customer, seed_person, seed_subscriptions, seed_world
 from helpers.sheets import write_csv, write_xlsx
 
 __all__ = [
+    "refused",
     "seed_customer",
     "seed_person",
     "seed_subscriptions",

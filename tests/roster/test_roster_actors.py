@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+from helpers import refused
 
 from ops_cli import roster
 from ops_cli.demo import fixture
@@ -21,14 +22,6 @@ def demo(env):
     assert env.cli("roster", "customer", "import", str(fixture("customers.csv"))).code == 0
     assert env.cli("roster", "import", str(fixture("roster.xlsx"))).code == 0
     return env
-
-
-def refused(env, code, message, *args):
-    before = env.snapshot()
-    r = env.cli(*args)
-    assert r.code == code, r.stderr
-    assert f"error: {message}" in r.stderr
-    assert env.snapshot() == before  # nothing written, not even the audit row
 
 
 def last_audit(env):

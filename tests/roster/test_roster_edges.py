@@ -12,6 +12,7 @@ import shlex
 import unicodedata
 
 import pytest
+from helpers import refused
 
 from ops_cli.demo import fixture
 
@@ -22,18 +23,6 @@ def demo(env):
     assert env.cli("roster", "customer", "import", str(fixture("customers.csv"))).code == 0
     assert env.cli("roster", "import", str(fixture("roster.xlsx"))).code == 0
     return env
-
-
-def refused(env, code, message, *args):
-    before = env.snapshot()
-    r = env.cli(*args)
-    assert r.code == code, (r.code, r.stderr)
-    lines = [line for line in r.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, r.stderr
-    assert message in lines[0], r.stderr
-    assert "Traceback" not in r.stderr
-    assert env.snapshot() == before
-    return r
 
 
 # ------------------------------------------------------------------ --by given but empty

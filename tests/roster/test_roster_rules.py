@@ -11,6 +11,7 @@ contact oskar.ek.
 from __future__ import annotations
 
 import pytest
+from helpers import refused
 
 from ops_cli import roster
 from ops_cli.demo import fixture
@@ -29,14 +30,6 @@ def entry(env, customer, email):
     rows = env.cli("roster", "list", "-c", customer, "-f", "json").json()
     found = [r for r in rows if r["email"] == email]
     return found[0] if found else None
-
-
-def refused(env, code, message, *args):
-    before = env.snapshot()
-    r = env.cli(*args)
-    assert r.code == code, r.stderr
-    assert f"error: {message}" in r.stderr
-    assert env.snapshot() == before
 
 
 # ------------------------------------------------------------------ the last orderer / contact
