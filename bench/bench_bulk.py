@@ -76,6 +76,34 @@ def timed(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> floa
     return elapsed
 
 
+def timed_tty(cmd: list[str], env: dict[str, str]) -> float:
+    """``cmd`` with its stdout on a pseudo-terminal (what a user at a terminal gets), read
+    as fast as it comes."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+
+    def drain() -> None:
+        try:
+            while os.read(master, 1 << 16):
+                pass
+        except OSError:  # the terminal closed
+            pass
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env={**env, "COLUMNS": "100"}, stdout=slave, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    os.close(slave)
+    reader.join(timeout=10)
+    os.close(master)
+    if proc.returncode:
+        sys.exit(f"{' '.join(cmd[:4])}... failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
+    return elapsed
+
+
 def sqlite_ref(db: str, script: str) -> float:
     """A bare run of ``script`` by the `sqlite3` shell (a process, as `ops` is); by the module
     (dot-commands left out) when the shell is not installed."""
@@ -245,6 +273,9 @@ def bench_report(folder: Path, n: int) -> None:
     print(
         f"report quarterly, {n:,} cases listed: -o .json {to_file:.2f} s; -f json to a pipe {to_pipe:.2f} s"
     )
+    table_pipe = min(timed(base, env) for _ in range(2))
+    table_tty = min(timed_tty(base, env) for _ in range(2))
+    print(f"  the table: to a pipe {table_pipe:.2f} s; on a terminal (a pty, 100 columns) {table_tty:.2f} s")
     import json
 
     from ops_cli.render import to_json as before_issue_16

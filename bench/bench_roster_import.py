@@ -1,6 +1,6 @@
 """Benchmark: importing a 100,000-row roster (.csv and .xlsx).
 
-Run:  python bench/bench_roster_import.py [--rows 100000]
+Run:  python bench/bench_roster_import.py [--rows 100000] [--against OTHER/bin/ops]
 
 Prints, for one run on this machine:
 - `ops roster import` of the .csv and of the .xlsx into a fresh store, as a
@@ -8,6 +8,8 @@ Prints, for one run on this machine:
 - python-calamine's bare read of the .xlsx (the floor for any xlsx import);
 - `sqlite-utils insert --csv` of the same .csv, if sqlite-utils is installed
   (importable, or a `sqlite-utils` command on PATH), else "skipped";
+- ``--against``: the same subprocess imports by another install's ``ops`` (an earlier release:
+  ``git archive COMMIT | tar -x -C /tmp/old`` installed into its own venv), for "no slower";
 - the ratios against the goals in engineering.md (csv >= 4x faster than
   sqlite-utils, xlsx <= 3x calamine's read) and the peak memory (< 250 MB).
 Figures only: nothing here asserts a time.
@@ -77,12 +79,12 @@ def timed(fn):
     return time.perf_counter() - t0, out
 
 
-def ops_cli(tmp: Path, name: str, file: Path) -> tuple[float, float]:
+def ops_cli(tmp: Path, name: str, file: Path, ops: Path | None = None) -> tuple[float, float]:
     """`ops roster import FILE` in a subprocess: (seconds, its peak memory in MB)."""
     db = tmp / f"{name}.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPS_")}
     env.update(OPS_DB=str(db), OPS_CONFIG=str(tmp / "none.toml"))
-    ops = Path(sys.executable).with_name("ops")
+    ops = ops or Path(sys.executable).with_name("ops")
     with open(tmp / f"{name}.err", "w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
@@ -122,6 +124,12 @@ def sqlite_utils_cmd() -> list[str] | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--against",
+        metavar="OPS",
+        type=Path,
+        help="also time this `ops` command (another install, e.g. an earlier release) on the same files",
+    )
     parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.rows
@@ -146,6 +154,9 @@ def main() -> None:
         del rows_read  # do not hold 100k rows while the imports run
         t_cli_csv, mb_csv = ops_cli(tmp, "cli_csv", csv_path)
         t_cli_xlsx, mb_xlsx = ops_cli(tmp, "cli_xlsx", xlsx_path)
+        if args.against:
+            t_old_csv, _ = ops_cli(tmp, "old_csv", csv_path, args.against)
+            t_old_xlsx, _ = ops_cli(tmp, "old_xlsx", xlsx_path, args.against)
         t_core_csv, res = ops_core(tmp, "core_csv", csv_path)
         assert res["created"] == n, res
         t_core_xlsx, res = ops_core(tmp, "core_xlsx", xlsx_path)
@@ -159,7 +170,11 @@ def main() -> None:
         print(f"ops roster import .xlsx (subprocess)        {t_cli_xlsx:7.2f} s")
         print(f"import_roster .csv  (in-process core)       {t_core_csv:7.2f} s")
         print(f"import_roster .xlsx (in-process core)       {t_core_xlsx:7.2f} s")
-        print(f"import_roster .csv again (all unchanged)    {t_again:7.2f} s")
+        again = t_again / t_core_csv
+        print(f"import_roster .csv again (all unchanged)    {t_again:7.2f} s  ({again:.2f} of the first)")
+        if args.against:
+            for kind, old, new in (("csv ", t_old_csv, t_cli_csv), ("xlsx", t_old_xlsx, t_cli_xlsx)):
+                print(f"--against: roster import .{kind} (subprocess) {old:7.2f} s  (this: {new / old:.2f}x)")
 
         cmd = sqlite_utils_cmd()
         if cmd:

@@ -99,7 +99,10 @@ def emit_rich(renderables: Iterable[Any]) -> None:
     with _stdout():
         console = _console()
         for item in renderables:
-            console.print(item)
+            # a renderable whose every line fits the terminal (a report's 100,000-case table)
+            # is printed without rich cropping each line again
+            fits = getattr(item, "fits", None)
+            console.print(item, crop=not (callable(fits) and fits(console.width)))
 
 
 def _listing() -> dict[str, Any]:

@@ -26,7 +26,7 @@ READ_COMMANDS = frozenset(
         "sla tiers", "sla check", "sla explain", "sla kpi list",
         "swap list", "swap stock", "swap shipments", "swap freight", "swap refill-request",
         "report quarterly", "report due", "report quality", "report delivery",
-        "db backup", "db log", "db check",
+        "db backup", "db copy", "db log", "db check",
         "sla verify-code",  # records tries, but only in a store that exists: none to check otherwise
         "undo",  # a missing store has no changeset to list or revert
     }

@@ -8,6 +8,7 @@ import typer
 from ops_cli import admin, changes
 from ops_cli import config as config_mod
 from ops_cli.errors import CheckFailed
+from ops_cli.store.backend import label
 
 from ._common import ops as get_ops
 from ._common import state
@@ -128,11 +129,11 @@ db_app = typer.Typer(
 
 @db_app.command("path")
 def db_path(ctx: typer.Context) -> None:
-    """Print where the store file is.
+    """Print where the store is (a file, or a PostgreSQL URL with its password masked).
 
     Example: ops db path
     """
-    emit_text(str(get_ops(ctx).db_path))
+    emit_text(label(get_ops(ctx).db_path))
 
 
 @db_app.command("backup")
@@ -145,13 +146,52 @@ def db_backup(
     """Write a consistent copy of the store, safe while others are writing.
 
     The copy is written beside PATH and renamed into place when complete (mode 0600); an
-    existing file is refused (exit 6) unless --force.
+    existing file is refused (exit 6) unless --force. On PostgreSQL the copy is an SQLite
+    file, a portable snapshot that `ops --db PATH` opens (for the server's own format use
+    pg_dump).
 
     Example: ops db backup ops-backup.db
     """
     result = admin.backup(get_ops(ctx), path, force=force)
     info(f"backed up {result['db']} to {result['backup']}")
     emit(result, fmt)
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="PATH_OR_URL",
+            help="Where to: an SQLite file, or postgresql://user@host/dbname (a password is never shown).",
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the contents of a target that already holds data.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the tables and row counts to copy; write nothing.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Copy the whole store to another store: SQLite to PostgreSQL and back.
+
+    Every table is copied in one transaction on the target and its row count checked against
+    the source before the commit: an error leaves the target as it was. A target that already
+    holds data is refused (exit 6) unless --force. Other writers wait while the copy runs.
+
+    Example: ops db copy --to postgresql://ops@db.example/ops --dry-run
+    """
+    result = admin.copy(get_ops(ctx), to, force=force, dry_run=dry_run)
+    verb = "would copy" if dry_run else "copied"
+    tables = len(result["tables"])
+    info(f"{verb} {result['rows']} rows in {tables} tables from {result['from']} to {result['to']}")
+    if fmt is OutputFormat.json:
+        emit(result, fmt)
+    else:
+        emit(result["tables"], fmt, columns=["table", "rows"])
 
 
 @db_app.command("check")
@@ -165,7 +205,7 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
     result = admin.check_store(path)
     emit(result, fmt)
     if not result["ok"]:
-        raise CheckFailed(f"the store {path} has problems: " + "; ".join(result["problems"][:5]))
+        raise CheckFailed(f"the store {label(path)} has problems: " + "; ".join(result["problems"][:5]))
 
 
 @db_app.command("log")

@@ -10,6 +10,7 @@ from ops_cli.cases import MASK
 from ops_cli.context import Ops
 from ops_cli.errors import InvalidInput
 from ops_cli.store import check_file
+from ops_cli.store.backend import is_url, label, store_exists
 
 
 def init(ops: Ops, demo: bool = False, *, force: bool = False) -> dict[str, Any]:
@@ -19,7 +20,7 @@ def init(ops: Ops, demo: bool = False, *, force: bool = False) -> dict[str, Any]
     ``force``.
     """
     config_created = config_mod.write_template(ops.config.path)
-    existed = ops.db_path.exists()
+    existed = store_exists(ops.db_path)
     store = ops.store
     result: dict[str, Any] = {
         "config": str(ops.config.path),
@@ -51,8 +52,10 @@ def flatten(data: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
     return rows
 
 
-def check_store(path: Path) -> dict[str, Any]:
-    """Integrity and foreign-key check of a store file, without migrating or changing it."""
+def check_store(path: Path | str) -> dict[str, Any]:
+    """Integrity and foreign-key check of a store, without migrating or changing it."""
+    if is_url(path):
+        return _check_pg(path)
     if not path.exists():
         return {"db": str(path), "ok": False, "problems": [f"{path} does not exist"]}
     problems, version = check_file(path)
@@ -61,10 +64,33 @@ def check_store(path: Path) -> dict[str, Any]:
     return {"db": str(path), "ok": not problems, "schema_version": version, "problems": problems}
 
 
+def _check_pg(url: str) -> dict[str, Any]:
+    from ops_cli.store.pg import PG  # psycopg: only for a URL
+
+    shown = label(url)
+    conn = PG.connect(url, 5.0)
+    try:
+        if "schema_migrations" not in PG.tables(conn):
+            missing = f"the store {shown} does not exist (no ops store there)"
+            return {"db": shown, "ok": False, "problems": [missing]}
+        problems, version = PG.problems(conn), PG.user_version(conn)
+    finally:
+        conn.close()
+    return {"db": shown, "ok": not problems, "schema_version": version, "problems": problems}
+
+
 def backup(ops: Ops, target: Path, *, force: bool = False) -> dict[str, Any]:
     """A consistent copy of the store, written through the one file writer (``--force`` replaces).
 
+    On PostgreSQL the copy is an SQLite file (a portable snapshot: ``ops --db FILE`` opens it).
     Never onto the store itself or its journal files, not even with ``--force``."""
+    if is_url(ops.db_path):
+        from ops_cli import files
+        from ops_cli.store.copy import copy_store
+
+        files.check_target(target, force=force)  # a file like any other: an existing one needs --force
+        copy_store(ops.store, target, force=force, busy_timeout=ops.config["busy_timeout"])
+        return {"db": label(ops.db_path), "backup": str(target), "bytes": Path(target).stat().st_size}
     if _is_store_file(Path(target), ops.db_path):
         raise InvalidInput(
             f"cannot back up the store {ops.db_path} onto {target}: that is the store's own file;"
@@ -72,6 +98,18 @@ def backup(ops: Ops, target: Path, *, force: bool = False) -> dict[str, Any]:
         )
     ops.store.backup(target, force=force)
     return {"db": str(ops.db_path), "backup": str(target), "bytes": target.stat().st_size}
+
+
+def copy(ops: Ops, target: str | Path, *, force: bool = False, dry_run: bool = False) -> dict[str, Any]:
+    """Copy the whole store to ``target`` (an SQLite file or a ``postgresql://`` URL), row counts
+    checked per table; a target holding data is refused (exit 6) unless ``force``."""
+    from ops_cli.store.backend import location
+    from ops_cli.store.copy import copy_store
+
+    where = location(target)
+    if not is_url(where) and not is_url(ops.db_path) and _is_store_file(Path(where), Path(ops.db_path)):
+        raise InvalidInput(f"cannot copy the store {ops.db_path} onto {where}: that is the store's own file")
+    return copy_store(ops.store, where, force=force, dry_run=dry_run, busy_timeout=ops.config["busy_timeout"])
 
 
 def _real(path: Path) -> Path:

@@ -23,7 +23,8 @@ from ops_cli.store import Store, open_store
 @dataclass
 class Ops:
     config: Config
-    db_path: Path
+    #: The store: an SQLite file's path, or a ``postgresql://`` URL (text).
+    db_path: Path | str
     _store: Store | None = field(default=None, repr=False)
     #: Read commands set this: a missing store is refused (exit 4) instead of created.
     must_exist: bool = False

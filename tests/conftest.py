@@ -1,18 +1,64 @@
-"""Shared test fixtures: a temp store and config, the CLI in-process and as a real subprocess."""
+"""Shared test fixtures: a temp store and config, the CLI in-process and as a real subprocess.
+
+The backend: SQLite by default (no server needed). With ``OPS_TEST_DB_URL=postgresql://...``
+or ``pytest --db-url postgresql://...`` (a server URL; the role needs CREATEDB) every store of
+the run is a fresh schema in one throw-away database on that server, and ``env.db`` is the
+store's URL (a :class:`helpers.db.PgStore`, a ``str``) instead of a file path. Tests about
+SQLite itself carry ``@pytest.mark.sqlite_only(reason)`` and are skipped on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 OPS_BIN = Path(sys.executable).with_name("ops")
+
+#: The environment variable that selects the PostgreSQL backend (a server URL).
+DB_URL_VAR = "OPS_TEST_DB_URL"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db-url",
+        default=None,
+        help=f"run the tests on PostgreSQL: a server URL (default: ${DB_URL_VAR}; unset = SQLite)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): a test about SQLite itself (its file, WAL, format); skipped on PostgreSQL",
+    )
+    url = config.getoption("--db-url") or os.environ.get(DB_URL_VAR) or None
+    if url:
+        store_db.start_pg_run(url)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    store_db.end_pg_run()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"ops store backend: {store_db.backend_name()}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if store_db.backend_name() == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs.get("reason", "about SQLite itself")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
 @dataclass
@@ -27,12 +73,20 @@ class Run:
 
 @dataclass
 class Env:
-    """A private world for one test: its own store, config and clock."""
+    """A private world for one test: its own store, config and clock.
+
+    ``db`` is the store: a file path on SQLite; on PostgreSQL a file path given here is
+    replaced by a fresh schema's URL (so fixtures that build an ``Env`` work on both).
+    """
 
     tmp: Path
-    db: Path
+    db: Path | str
     config: Path
     now: str | None = None
+
+    def __post_init__(self) -> None:
+        if store_db.backend_name() == "postgresql" and isinstance(self.db, Path):
+            self.db = store_db.new_pg_store()
 
     def environ(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPS_")}
@@ -71,21 +125,15 @@ class Env:
         return snapshot(self.db)
 
 
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    if not db.exists():
-        return {}
-    conn = sqlite3.connect(db)
-    try:
-        tables = [
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ]
-        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
-    finally:
-        conn.close()
+def snapshot(db: Path | str) -> dict[str, list[tuple]]:
+    """Every row of every table of the store (on either backend); {} when there is no store."""
+    return store_db.snapshot(db)
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> Env:
+    # On PostgreSQL a fresh schema name each; never dropped one by one (the run's database
+    # goes at the end: cheaper than a DROP per test).
     return Env(tmp=tmp_path, db=tmp_path / "ops.db", config=tmp_path / "config.toml")
 
 

@@ -199,28 +199,38 @@ class Replay:
 
 
 def _points(ops, store, row: Any) -> list[tuple[datetime, int, str, Any]]:
+    return history_points(ops, sql.schedule_events(store, row["id"]), sql.callbacks_made(store, row["id"]))
+
+
+def history_points(ops, events: Any, made: Any) -> list[tuple[datetime, int, str, Any]]:
+    """A case's history in time order from its schedule events (``at``, ``event``, ``detail``)
+    and the times its callbacks were made, as ``store.cases`` reads them (a report reads them
+    for all of its cases in one query and passes each case's here)."""
     tz = ops.tz
     points = []
-    for e in sql.schedule_events(store, row["id"]):
+    for e in events:
         detail = json.loads(e["detail"]) if e["detail"] else None
         points.append((clock.from_db(e["at"], tz), _ORDER[e["event"]], e["event"], detail))
-    for made in sql.callbacks_made(store, row["id"]):
-        points.append((clock.from_db(made, tz), _ORDER["callback"], "callback", None))
+    for at in made:
+        points.append((clock.from_db(at, tz), _ORDER["callback"], "callback", None))
     points.sort(key=lambda p: (p[0], p[1]))
     return points
 
 
-def replay(ops, row: Any, until: datetime | None = None, *, store=None) -> Replay:
-    """The case's history replayed up to ``until`` (points at ``until`` included; None: all)."""
+def replay(ops, row: Any, until: datetime | None = None, *, store=None, points=None) -> Replay:
+    """The case's history replayed up to ``until`` (points at ``until`` included; None: all);
+    ``points``: the case's :func:`history_points` when the caller read them already."""
     walk = Replay(ops, row)
-    for moment, _order, kind, detail in _points(ops, store or ops.store, row):
+    if points is None:
+        points = _points(ops, store or ops.store, row)
+    for moment, _order, kind, detail in points:
         if until is not None and moment > until:
             break
         walk.point(kind, moment, detail)
     return walk
 
 
-def callback_record(ops, row: Any, until: datetime) -> list[Due]:
+def callback_record(ops, row: Any, until: datetime, *, points=None) -> list[Due]:
     """Every callback that fell due while the case was open, before ``until``,
     each with the callback that answered it (``made_at``; None: missed; after
     ``due_at``: late).
@@ -228,7 +238,7 @@ def callback_record(ops, row: Any, until: datetime) -> list[Due]:
     ``row`` is a ``cases`` row (``store.cases.case_by_number``). Reads the case's
     history; writes nothing.
     """
-    return replay(ops, row, until).finish(until)
+    return replay(ops, row, until, points=points).finish(until)
 
 
 def due_times(ops, row: Any, until: datetime) -> list[datetime]:

@@ -68,8 +68,10 @@ class Config:
     def operator(self) -> str:
         return self.data["operator"] or _os_user()
 
-    def db_path(self, flag: str | os.PathLike[str] | None = None) -> Path:
-        """--db, else $OPS_DB, else the config's ``db``, else the platform's data folder."""
+    def db_path(self, flag: str | os.PathLike[str] | None = None) -> Path | str:
+        """--db, else $OPS_DB, else the config's ``db``, else the platform's data folder.
+
+        A ``postgresql://`` (or ``postgres://``) URL selects PostgreSQL and stays text."""
         if flag:
             return _store_path(flag)
         env = os.environ.get("OPS_DB")
@@ -92,9 +94,12 @@ class Config:
         return OpeningHours(self.work_calendar(), section["hours"], section["closed_on_holidays"])
 
 
-def _store_path(given: str | os.PathLike[str]) -> Path:
-    """The store path as given; one ending in a slash names a folder (Path would drop the slash)."""
+def _store_path(given: str | os.PathLike[str]) -> Path | str:
+    """The store path as given; one ending in a slash names a folder (Path would drop the slash).
+    A PostgreSQL URL is returned as it is (text)."""
     text = os.fspath(given)
+    if text.lower().startswith(("postgresql://", "postgres://")):
+        return text
     if text.endswith(("/", os.sep)):
         raise InvalidInput(
             f"the store path {text} names a folder;"

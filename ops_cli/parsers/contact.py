@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
 
 ROLES = ("orderer", "contact", "telephony", "viewer")
 KINDS = ("person", "function")
@@ -117,9 +121,6 @@ def set_region(region: str | None) -> None:
     _region = (region or "SE").strip().upper()
 
 
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-
-
 def phone(value: str | None, region: str | None = None) -> str | None:
     """A phone number in E.164 (``+46701234567``); None when empty.
 
@@ -131,6 +132,14 @@ def phone(value: str | None, region: str | None = None) -> str | None:
     text = str(value if value is not None else "").strip()
     if not text:
         return None
+    if text[0] == "+":
+        # Written with its "+" (what our own exports write, and most sheets): no spreadsheet damage
+        # is possible, so only validity is checked, on the library's own metadata compiled into one
+        # pattern per country code, without the full parse (which dominated a 100k-row roster
+        # import). Anything this does not accept for certain goes the full way below.
+        fast = _plus_number(text)
+        if fast is not None:
+            return fast
     if _DATE_CELL.fullmatch(text):
         raise ValueError(
             f"{text!r} is a date, not a phone number (the spreadsheet made the cell a date); {_TEXT_HINT}"
@@ -143,14 +152,6 @@ def phone(value: str | None, region: str | None = None) -> str | None:
         raise ValueError(f"{text!r} is not a phone number (digits, spaces, +, -, parentheses)")
     import phonenumbers
 
-    if text.startswith("+"):
-        # Written with its "+" (what our own exports write, and most sheets): no spreadsheet damage
-        # is possible, so only validity is checked, on the library's own metadata, without the
-        # full parse (which dominated a 100k-row roster import). Anything this does not accept
-        # for certain goes the full way below.
-        e164 = "+" + text[1:].translate(_SEPARATORS)
-        if _E164.fullmatch(e164) and _valid_international(phonenumbers, e164[1:]):
-            return e164
     region = (region or _region).upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(
@@ -203,28 +204,101 @@ def _region_check(phonenumbers, code: int) -> tuple | None:
     return _REGION_CHECKS[code]
 
 
-def _matches(check, national: str) -> bool:
-    pattern, lengths = check
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+_E164_DIGITS = re.compile(r"[1-9][0-9]{6,14}")
+_DIGITS = frozenset("0123456789")
+_PLUS_CHECKS: dict[str, re.Pattern[str] | None] = {}  # country code digits -> its one pattern
+_NO_CODE = re.compile(r"(?!)")  # a prefix that is no country code: matches nothing
+_UNSEEN: Any = object()
 
 
-def _valid_international(phonenumbers, digits: str) -> bool:
-    """Is ``+digits`` a valid number? The library's own rule (``is_valid_number``: the general
-    pattern, then any number type's pattern and lengths) on its own metadata, with the patterns
-    compiled once: the full parse cost about 40 µs a number and dominated a big roster import.
-    A country code shared by several regions (+1, +7, +44...) or a national part with a leading
-    0 answers False, and the caller then parses fully (tests compare both on thousands of numbers).
-    """
+def _plus_number(text: str) -> str | None:
+    """``+digits`` (E.164) when ``text`` is a valid number written with its "+", else None (not
+    known for certain: the caller parses fully). The country code's pattern is the library's own
+    rule (``is_valid_number``) on its metadata, compiled once: the full parse cost about 40 µs a
+    number and dominated a big roster import (tests compare with phonenumbers on many numbers)."""
+    # (what PHONE allows: a digit after the "+", then only digits and separators)
+    digits = text[1:].translate(_SEPARATORS)
+    if text[1:2] not in _DIGITS or not _E164_DIGITS.fullmatch(digits):
+        return None
+    checks = _PLUS_CHECKS
     for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            national = digits[size:]
-            check = _region_check(phonenumbers, code)
-            if check is None or not national or national[0] == "0" or check[0] is None:
-                return False
-            general, types = check
-            return _matches(general, national) and any(_matches(t, national) for t in types)
-    return False
+        code = digits[:size]
+        check = checks.get(code, _UNSEEN)
+        if check is _UNSEEN:
+            check = _plus_check(code)
+        if check is _NO_CODE:
+            continue
+        if check is None:  # a code shared by several regions (+1, +7, +44...): the full parse decides
+            return None
+        return "+" + digits if check.match(digits, size) else None
+    return None
+
+
+def phone_column(texts: Sequence[str | None]) -> list[str] | None:
+    """:func:`phone` of a whole column at once (in C, no call per cell) when every cell is a valid
+    number written with its "+" under the first cell's country code (the usual sheet); None
+    when any cell is not known for certain that way: then check them one by one."""
+    if not texts or not all(texts):
+        return None
+    try:
+        if set(map(itemgetter(0), texts)) != {"+"} or not _DIGITS.issuperset(map(itemgetter(1), texts)):
+            return None
+    except (IndexError, TypeError):  # a one-character cell, a cell that is not text
+        return None
+    numbers = list(map(str.translate, texts, repeat(_SEPARATORS)))  # type: ignore[arg-type]
+    whole = _whole_check(numbers[0][1:])
+    if whole is None or not all(map(whole.match, numbers)):
+        return None
+    return numbers
+
+
+_WHOLE_CHECKS: dict[str, re.Pattern[str] | None] = {}
+
+
+def _whole_check(digits: str) -> re.Pattern[str] | None:
+    """The pattern of a whole ``+digits`` number under the country code ``digits`` starts with."""
+    for size in (1, 2, 3):
+        code = digits[:size]
+        check = _PLUS_CHECKS.get(code, _UNSEEN)
+        if check is _UNSEEN:
+            check = _plus_check(code)
+        if check is _NO_CODE:
+            continue
+        if check is None:
+            return None
+        if code not in _WHOLE_CHECKS:
+            span = f"(?=[0-9]{{{7 - size},{15 - size}}}\\Z)"  # E.164: 7 to 15 digits in all
+            _WHOLE_CHECKS[code] = re.compile(f"\\+{code}{span}{check.pattern}")
+        return _WHOLE_CHECKS[code]
+    return None
+
+
+def _plus_check(code: str) -> re.Pattern[str] | None:
+    """One pattern for the national part of ``+code...``: not starting with 0, the general
+    pattern and lengths, and any number type's pattern and lengths (``is_valid_number``)."""
+    import phonenumbers
+
+    if int(code) not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        _PLUS_CHECKS[code] = _NO_CODE
+        return _NO_CODE
+    check = _region_check(phonenumbers, int(code))
+    pattern = None
+    if check is not None and check[0] is not None and check[1]:
+
+        def part(one: tuple) -> str:
+            regex, lengths = one
+            size = "|".join(f"[0-9]{{{n}}}\\Z" for n in sorted(lengths))
+            return (f"(?={size})" if size else "") + f"(?:{regex.pattern})\\Z"
+
+        general, types = check
+        try:
+            pattern = re.compile(
+                f"(?!0)(?={part(general)})(?:" + "|".join(f"(?={part(t)})" for t in types) + ")"
+            )
+        except re.error:
+            pattern = None
+    _PLUS_CHECKS[code] = pattern
+    return pattern
 
 
 def _damaged(phonenumbers, text: str, digits: str, region: str, prefix: str) -> str:

@@ -17,18 +17,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ops_cli import clock
-from ops_cli.cases.schedule import Due, callback_record
+from ops_cli.cases.schedule import Due, callback_record, history_points
 from ops_cli.context import Ops
 from ops_cli.sla.kpi import percent
 from ops_cli.store import reports as sql
 
+from .opentime import OpenTime
 from .period import median, shown
 
 CLASSIFIED = ("sensitive", "secret")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Positions in a row of ``store.reports.CASE_COLUMNS``.
+_CRITICAL, _TIER, _OPENED, _CLOSED = (
+    sql.CASE_COLUMNS.index(name) for name in ("critical", "sla_tier", "opened_at", "closed_at")
+)
 
 
 def _percentile(values: list[float], p: float) -> float | None:
@@ -77,49 +85,99 @@ class CaseCallbacks:
 
 
 def callbacks_by_case(
-    ops: Ops, cases: list[dict[str, Any]], tiers: dict[str, Any], until: datetime
-) -> dict[int, CaseCallbacks]:
-    """For each critical SLA case: every callback due before ``until`` and the ones made."""
-    return {
-        c["id"]: CaseCallbacks(callback_record(ops, c, until))
-        for c in cases
-        if is_sla_critical(c) and c["sla_tier"] in tiers
-    }
-
-
-def _repair_hours(ops: Ops, case: dict[str, Any], tier: str, hours_of: dict[str, Any]) -> float | None:
-    if not case["closed_at"]:
-        return None
-    case_tier = case["sla_tier"] if case["sla_tier"] in ops.config["sla"]["tiers"] else tier
-    if case_tier not in hours_of:
-        hours_of[case_tier] = ops.hours(f"sla.tiers.{case_tier}")
-    spent = hours_of[case_tier].open_duration(
-        clock.from_db(case["opened_at"], ops.tz), clock.from_db(case["closed_at"], ops.tz)
-    )
-    return spent.total_seconds() / 3600
-
-
-def _listed(
     ops: Ops,
-    case: dict[str, Any],
-    repair: float | None,
-    cbs: CaseCallbacks | None,
-    include_classified: bool,
-    recorded: int,
-) -> dict[str, Any]:
-    classified = case["classification"] in CLASSIFIED
+    cases: list[dict[str, Any]],
+    tiers: dict[str, Any],
+    until: datetime,
+    histories: tuple[dict[int, list[Any]], dict[int, list[str]]] | None = None,
+) -> dict[int, CaseCallbacks]:
+    """For each critical SLA case: every callback due before ``until`` and the ones made.
+    ``histories``: their schedule events and callbacks made by case id, as
+    :func:`ops_cli.store.reports.schedule_histories` reads them for a whole report (else
+    each case's history is read on its own)."""
+    sla = [c for c in cases if is_sla_critical(c) and c["sla_tier"] in tiers]
+    if histories is None:
+        return {c["id"]: CaseCallbacks(callback_record(ops, c, until)) for c in sla}
+    events, made = histories
     return {
-        "number": case["number"],
-        "opened_at": clock.from_db(case["opened_at"], ops.tz).isoformat(timespec="minutes"),
-        "topic": case["topic"],
-        "critical": bool(case["critical"]),
-        "status": case["status"],
-        "subject": case["subject"] if include_classified or not classified else f"({case['classification']})",
-        "repair_hours": _hours(repair),
-        "callbacks": recorded,  # the old key: callbacks on record with a due time (scripts read it)
-        "callbacks_due": cbs.due if cbs else 0,
-        "callbacks_on_time": cbs.on_time if cbs else 0,
+        c["id"]: CaseCallbacks(
+            callback_record(
+                ops, c, until, points=history_points(ops, events.get(c["id"], ()), made.get(c["id"], ()))
+            )
+        )
+        for c in sla
     }
+
+
+def _repair_hours(ops: Ops, cases: list[tuple[Any, ...]], tier: str) -> list[float | None]:
+    """Each case's repair time (rows of ``store.reports.CASE_COLUMNS``): open support hours of
+    its tier (else the report's) from the report to the closing; None while open. All cases at
+    once: each tier's windows over the days its cases span are taken once
+    (:class:`.opentime.OpenTime`), then each case is two binary searches."""
+    known = ops.config["sla"]["tiers"]
+    parse, epoch = datetime.fromisoformat, _EPOCH
+    tiers: dict[str, list[tuple[int, int, int]]] = {}  # tier -> (index, start, end)
+    low: dict[str, int] = {}
+    high: dict[str, int] = {}
+    for i, case in enumerate(cases):
+        if case[_CLOSED]:
+            opened, closed = parse(case[_OPENED]), parse(case[_CLOSED])
+            if opened.tzinfo is None:  # stored without an offset: UTC (as clock.from_db)
+                opened = opened.replace(tzinfo=UTC)
+            if closed.tzinfo is None:
+                closed = closed.replace(tzinfo=UTC)
+            case_tier = case[_TIER] if case[_TIER] in known else tier
+            a, b = opened - epoch, closed - epoch  # exact microseconds (timedelta // is slower)
+            start = (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds
+            end = (b.days * 86_400 + b.seconds) * 1_000_000 + b.microseconds
+            spans = tiers.get(case_tier)
+            if spans is None:
+                spans = tiers[case_tier] = []
+                low[case_tier] = high[case_tier] = start
+            spans.append((i, start, end))
+            if start < low[case_tier] or end < low[case_tier]:
+                low[case_tier] = min(start, end)
+            if start > high[case_tier] or end > high[case_tier]:
+                high[case_tier] = max(start, end)
+    repairs: list[float | None] = [None] * len(cases)
+    for name, spans in tiers.items():
+        spent = OpenTime(ops.hours(f"sla.tiers.{name}"), _moment(low[name]), _moment(high[name])).spans(
+            [(s, e) for _, s, e in spans]
+        )
+        for (i, _, _), open_us in zip(spans, spent, strict=True):
+            repairs[i] = open_us / 1_000_000 / 3600  # as open_duration().total_seconds() / 3600
+    return repairs
+
+
+def _moment(us: int) -> datetime:
+    return datetime.fromtimestamp(0, UTC) + timedelta(microseconds=us)
+
+
+def _local_minutes(tz: Any) -> Any:
+    """``clock.from_db(stamp, tz).isoformat(timespec="minutes")``, fast for the store's own UTC
+    text (``...+00:00``): the zone's offset is found once per hour (when it is whole hours and
+    stays the same through the hour, the local minute is the UTC minute moved by it)."""
+    hours: dict[str, tuple[str, str] | None] = {}
+    hour = timedelta(hours=1)
+
+    def text(stamp: str) -> str:
+        if len(stamp) == 25 and stamp.endswith("+00:00"):
+            key = stamp[:13]
+            hit = hours.get(key, False)
+            if hit is False:
+                first = datetime.fromisoformat(key + ":00:00+00:00").astimezone(tz)
+                last = datetime.fromisoformat(key + ":59:59+00:00").astimezone(tz)
+                offset = first.utcoffset()
+                hit = None
+                if offset == last.utcoffset() and offset is not None and offset % hour == timedelta(0):
+                    shown = first.isoformat(timespec="minutes")
+                    hit = (shown[:13], shown[16:])
+                hours[key] = hit
+            if hit is not None:
+                return hit[0] + stamp[13:16] + hit[1]
+        return clock.from_db(stamp, tz).isoformat(timespec="minutes")
+
+    return text
 
 
 def _punctuality(per_case: dict[int, CaseCallbacks]) -> dict[str, Any]:
@@ -140,27 +198,60 @@ def _punctuality(per_case: dict[int, CaseCallbacks]) -> dict[str, Any]:
 def case_figures(
     ops: Ops, number: str, tier: str, start: datetime, end: datetime, include_classified: bool
 ) -> dict[str, Any]:
-    """The ``cases`` part of the quarterly report (see the module doc)."""
+    """The ``cases`` part of the quarterly report (see the module doc). Set-based: the cases in
+    one query, their callbacks and the histories of the SLA ones a chunk at a time; repair hours
+    on the tiers' windows taken once; each case listed is one dict built in one step."""
     topics = sorted(name for name, t in ops.config["topics"].items() if t.get("fault"))
-    cases = sql.cases_opened(ops.store, number, clock.to_db(start), clock.to_db(end), topics)
-    per_case = callbacks_by_case(ops, cases, ops.config["sla"]["tiers"], min(end, ops.now()))
-    recorded = sql.callbacks_recorded(ops.store, [c["id"] for c in cases])
-    hours_of: dict[str, Any] = {}
+    period = (ops.store, number, clock.to_db(start), clock.to_db(end), topics)
+    cases = sql.cases_opened(*period)
+    critical = [dict(zip(sql.CASE_COLUMNS, c, strict=True)) for c in cases if c[_CRITICAL]]
+    tiers = ops.config["sla"]["tiers"]
+    sla = [c for c in critical if is_sla_critical(c) and c["sla_tier"] in tiers]
+    histories = sql.schedule_histories(ops.store, [c["id"] for c in sla])
+    per_case = callbacks_by_case(ops, sla, tiers, min(end, ops.now()), histories)
+    recorded = sql.callbacks_recorded(ops.store, [c[0] for c in cases])
     repairs: list[float] = []
     listed: list[dict[str, Any]] = []
     hidden = 0
-    for case in cases:
-        repair = _repair_hours(ops, case, tier, hours_of)
+    local = _local_minutes(ops.tz)
+    for (
+        case_id,
+        case_number,
+        topic,
+        is_critical,
+        classification,
+        status,
+        subject,
+        _,
+        opened,
+        _,
+    ), repair in zip(cases, _repair_hours(ops, cases, tier), strict=True):
         if repair is not None:
             repairs.append(repair)
-        if case["classification"] == "secret" and not include_classified:
+        if classification == "secret" and not include_classified:
             hidden += 1
             continue
-        cbs = per_case.get(case["id"])
-        listed.append(_listed(ops, case, repair, cbs, include_classified, recorded.get(case["id"], 0)))
+        cbs = per_case.get(case_id) if is_critical else None
+        listed.append(
+            {
+                "number": case_number,
+                "opened_at": local(opened),
+                "topic": topic,
+                "critical": bool(is_critical),
+                "status": status,
+                "subject": subject
+                if include_classified or classification not in CLASSIFIED
+                else f"({classification})",
+                "repair_hours": None if repair is None else round(repair, 2),
+                # the old key: callbacks on record with a due time (scripts read it)
+                "callbacks": recorded.get(case_id, 0),
+                "callbacks_due": cbs.due if cbs else 0,
+                "callbacks_on_time": cbs.on_time if cbs else 0,
+            }
+        )
     return {
         "count": len(cases),
-        "critical": sum(1 for c in cases if c["critical"]),
+        "critical": len(critical),
         "closed": len(repairs),
         "open": len(cases) - len(repairs),
         "sla_critical": len(per_case),

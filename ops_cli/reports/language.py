@@ -19,6 +19,9 @@ from ops_cli.errors import InvalidInput
 
 LANGUAGES = ("en", "sv", "da")
 
+#: :meth:`Lang.hours` texts already made, by locale, format, type and value.
+_HOURS: dict[tuple[str, str, type, float], str] = {}
+
 
 @dataclass(frozen=True)
 class Lang:
@@ -50,11 +53,19 @@ class Lang:
         return self.formats["percent"].format(value=self.pct(value))
 
     def hours(self, value: float | None) -> str:
-        from babel.numbers import format_decimal
-
         if value is None:
             return "—"
-        return self.formats["hours"].format(value=format_decimal(value, "0.0", locale=self.locale))
+        key = (self.locale, self.formats["hours"], type(value), value)
+        text = _HOURS.get(key)
+        if text is None:  # a report lists 100,000 cases: each distinct figure is formatted once
+            from babel.numbers import format_decimal
+
+            if len(_HOURS) > 100_000:
+                _HOURS.clear()
+            text = _HOURS[key] = self.formats["hours"].format(
+                value=format_decimal(value, "0.0", locale=self.locale)
+            )
+        return text
 
     def money(self, value: float, currency: str) -> str:
         return self.formats["money"].format(value=self.num(value), currency=currency)

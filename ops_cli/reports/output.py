@@ -27,7 +27,12 @@ TRANSLATED = ("table", "md", "html")  # the renderings --lang applies to (JSON a
 
 
 def _text_renderers() -> dict[str, Callable[..., str]]:
-    from . import html, text
+    from . import text
+
+    def to_html(report: dict[str, Any], lang: Lang | None = None) -> str:
+        from . import html  # only for HTML: the page and its chart
+
+        return html.to_html(report, lang)
 
     return {
         "table": text.to_text,
@@ -35,7 +40,7 @@ def _text_renderers() -> dict[str, Callable[..., str]]:
         "jsonl": lambda report: "".join(iter_jsonl([report])),  # the report on one line
         "csv": text.to_csv,
         "md": text.to_markdown,
-        "html": html.to_html,
+        "html": to_html,
     }
 
 
@@ -84,8 +89,20 @@ def write(
         from .xlsx import to_xlsx
 
         data = to_xlsx(report, lang)
+    elif ext == ".json":  # written a piece at a time: 100,000 cases are tens of MB of text
+        from itertools import chain
+
+        from .jsontext import iter_json
+
+        size = 0
+        with files.open_output(target, "wb", force=force) as handle:
+            for piece in chain(iter_json(report), ("\n",)):
+                data = piece.encode("utf-8")
+                handle.write(data)
+                size += len(data)
+        return {"written": str(target), "format": "json", "bytes": size}
     else:
-        fmt = {".md": "md", ".csv": "csv", ".json": "json", ".html": "html"}[ext]
+        fmt = {".md": "md", ".csv": "csv", ".html": "html"}[ext]
         # CSV files get a BOM so that Excel reads them as UTF-8 (as sheets.write_table does).
         data = render_report(report, fmt, lang).encode("utf-8-sig" if fmt == "csv" else "utf-8")
     files.write_bytes(target, data, force=force)

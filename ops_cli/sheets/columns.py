@@ -220,7 +220,7 @@ def check_cells(file: str, texts: list[list[str]], header_row: int, names: list[
         hits = [
             (next(j for j, x in enumerate(t) if len(x) > MAX_CELL), k)
             for k, t in enumerate(texts)
-            if max(map(len, t), default=0) > MAX_CELL
+            if len("".join(t)) > MAX_CELL and max(map(len, t), default=0) > MAX_CELL  # (join: in C)
         ]
         if hits:
             j, k = min(hits)

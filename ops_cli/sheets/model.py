@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ops_cli.errors import InvalidInput
@@ -99,6 +99,9 @@ class Source:
     error: InvalidInput | None = None  # the reader failed after ``rows``: raised where reading reached it
     longest_cell: int | None = None  # a bound on every cell's length when known cheaply (CSV)
     sheet: str | None = None  # the worksheet read (None for CSV)
+    # A lazy reader's failure while ``rows`` is iterated, as the file's error (``sheets.stream``
+    # translates it where it catches it, so the rows need no wrapper of their own).
+    fail: Callable[[BaseException], InvalidInput] | None = None
 
 
 def describe_columns(columns: Sequence[Column]) -> str:

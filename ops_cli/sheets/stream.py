@@ -41,6 +41,7 @@ from ops_cli.sheets.model import Column, Columns, Source
 from ops_cli.sheets.xlsx_reader import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS, xlsx_source
 
 CHUNK = 10_000
+Fail = Callable[[BaseException], InvalidInput] | None
 _BLOCK = 1 << 20
 
 
@@ -116,21 +117,28 @@ def _csv_records(file: str, encoding: str, sep: str) -> Iterator[list[str]]:
             raise fail(file, f"not a readable CSV file: line {reader.line_num}: {exc}") from None
 
 
-def _take(rows: Iterator[list], n: int, out: list[list]) -> InvalidInput | None:
-    """Up to ``n`` more rows into ``out``; the reader's error (the rows before it kept) returned."""
+def _take(rows: Iterator[list], n: int, out: list[list], fail: Fail = None) -> InvalidInput | None:
+    """Up to ``n`` more rows into ``out``; the reader's error (the rows before it kept) returned
+    (``fail``: the source's translation of any other failure of its reader, ``Source.fail``)."""
     try:
         out.extend(itertools.islice(rows, n))
     except InvalidInput as exc:
         return exc
+    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
+        raise
+    except BaseException as exc:
+        if fail is None:
+            raise
+        return fail(exc)
     return None
 
 
-def _head(rows: Iterator[list], out: list[list]) -> InvalidInput | None:
+def _head(rows: Iterator[list], out: list[list], fail: Fail = None) -> InvalidInput | None:
     """Rows up to the ``_TITLE_ROWS``-th non-empty one (what the header search looks at)."""
     seen = 0
     while seen < _TITLE_ROWS:
         before = len(out)
-        error = _take(rows, 1, out)
+        error = _take(rows, 1, out, fail)
         if error is not None or len(out) == before:
             return error
         if any(c.strip() if c.__class__ is str else c is not None for c in out[-1]):
@@ -145,7 +153,7 @@ def chunked_columns(
     wanted = wanted_keys(columns)
     rows = iter(source.rows)
     head: list[list] = []
-    head_error = _head(rows, head)
+    head_error = _head(rows, head, source.fail)
     header_row, header = find_header(
         file, Source(head, source.col_offset, source.text_only, head_error), wanted
     )
@@ -157,7 +165,7 @@ def chunked_columns(
     error = head_error
     while True:
         if error is None and len(buf) < size:
-            error = _take(rows, size - len(buf), buf)
+            error = _take(rows, size - len(buf), buf, source.fail)
         buf, rest = buf[:size], buf[size:]  # the header search may have read past one chunk
         if not buf and not first:
             if error is not None:

@@ -87,22 +87,17 @@ def xlsx_source(
         try:
             ws = CalamineWorkbook.from_filelike(fh).get_sheet_by_name(chosen.name)
             rows = ws.iter_rows()  # rows from the sheet's row 1; cells from the first used column
-            rows = _guarded(rows, file, chosen.name) if lazy else list(rows)
+            rows = rows if lazy else list(rows)
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except BaseException as exc:  # several types for a broken workbook; a Rust panic is a BaseException
             raise fail(file, f"not a spreadsheet (could not read sheet {chosen.name!r}: {exc})") from None
-    return Source(rows, ws.start[1] if ws.start else 0, False, sheet=chosen.name)
-
-
-def _guarded(rows, file: str, name: str):
-    """Calamine's rows one by one; a failure while reading them is one ``InvalidInput``."""
-    try:
-        yield from rows
-    except (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit):
-        raise
-    except BaseException as exc:  # a Rust panic is a BaseException
-        raise fail(file, f"not a spreadsheet (could not read sheet {name!r}: {exc})") from None
+    source = Source(rows, ws.start[1] if ws.start else 0, False, sheet=chosen.name)
+    if lazy:  # a failure while calamine's rows are read (a Rust panic is a BaseException) is one error
+        source.fail = lambda exc: fail(
+            file, f"not a spreadsheet (could not read sheet {chosen.name!r}: {exc})"
+        )
+    return source
 
 
 def choose_sheet(file: str, sheets: list[SheetEntry], active: int | None, wanted: str | None) -> SheetEntry:

@@ -1,13 +1,17 @@
-"""The SQLite store: connection set-up, migrations, transactions and audit.
+"""The store: connection set-up, migrations, transactions and audit, on SQLite or PostgreSQL.
 
-All SQL of the toolkit lives in this package. Connections run in autocommit
-mode and every write is an explicit ``BEGIN IMMEDIATE`` transaction
-(:meth:`Store.write`), so two processes writing at once queue on the busy
-timeout instead of failing half-way, and a killed bulk import leaves all rows
-or none.
+All SQL of the toolkit lives in this package, written once for both backends (SQLite's
+dialect with ``?`` placeholders; :mod:`.backend` says what the PostgreSQL side translates).
+Connections run in autocommit mode and every write is an explicit ``BEGIN IMMEDIATE``
+transaction (PostgreSQL: a transaction holding the store's advisory lock) (:meth:`Store.write`),
+so two processes writing at once queue on the busy timeout instead of failing half-way, and a
+killed bulk import leaves all rows or none.
 
 - :mod:`.connection`: :class:`Store` (statements, transactions, the audit record, backup);
-- :mod:`.setup`: :func:`open_store` (creation, WAL, migrations, newer stores refused);
+- :mod:`.setup`: :func:`open_store` (creation, WAL, migrations, newer stores refused; a
+  ``postgresql://`` URL goes to :mod:`.pg_setup`);
+- :mod:`.backend`: what differs between the backends (:mod:`.pg`, :mod:`.pg_sql`,
+  :mod:`.pg_changes` for PostgreSQL, imported only for a URL);
 - :mod:`.audit`: reading the audit log; one module per domain for its SQL.
 """
 

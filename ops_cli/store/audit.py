@@ -1,17 +1,89 @@
-"""Reading the audit log: the newest records, which of them belong to a classified case, and
-whether a store holds changes other than the demo loader's."""
+"""The audit log: writing many records in one statement (:func:`audit_many`, the set-based twin
+of ``Store.audit``) and the clock rule both share (:func:`audit_times`); reading the newest
+records, which of them belong to a classified case, and whether a store holds changes other
+than the demo loader's."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 #: The ``origin`` of the audit records the demo loader writes (``ops init --demo``).
 DEMO = "demo"
 
+#: The audit keeps the business time (``OPS_NOW``, ``--at``) beside the real time when they
+#: differ by at least this much (a command's own run time does not count as a difference).
+BUSINESS_CLOCK_SLACK = timedelta(minutes=1)
+
+_INSERT = (
+    "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def audit_times(at: datetime | None) -> tuple[str, str | None]:
+    """The ``at`` and ``business_at`` texts of an audit record written now for a change made at
+    business time ``at``: ``at`` is always the real time of the write; the business time is kept
+    beside it only when the two differ by :data:`BUSINESS_CLOCK_SLACK` or more."""
+    real = datetime.now(UTC)
+    business = None
+    if at is not None and abs(at.astimezone(UTC) - real) >= BUSINESS_CLOCK_SLACK:
+        business = at.astimezone(UTC).isoformat(timespec="seconds")
+    return real.isoformat(timespec="seconds"), business
+
+
+def image_json(value: Any) -> str | None:
+    """The JSON text an audit record keeps for a before/after image (None stays NULL)."""
+    if value is None:
+        return None
+    return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def audit_many(
+    store: Any, records: Iterable[tuple[str, str, str, Any, Any]], at: datetime | None = None
+) -> int:
+    """Append audit records ``(actor, action, object, before, after)`` in ONE ``executemany``
+    (inside the caller's write transaction); returns how many.
+
+    The same records as ``store.audit(actor, action, object, before, after, at=at)`` once per
+    record: one real time for the batch, the business time ``at`` beside it by the same rule
+    (:func:`audit_times`), the running changeset. Images that are the same object are encoded
+    once (a bulk command shares its few distinct images among all of its records)."""
+    if not store.in_transaction:
+        raise RuntimeError("audit records are written inside Store.write()")
+    records = list(records)
+    if not records:
+        return 0
+    from ops_cli.store import changes  # changes imports this module
+
+    real, business = audit_times(at)
+    changeset = changes.current(store, records[0][0], business)  # None: no changesets recorded
+    origin = store.origin
+    encoded: dict[int, tuple[Any, str | None]] = {}  # id(image) -> (image, its text): kept alive
+
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        hit = encoded.get(id(value))
+        if hit is None:
+            hit = encoded[id(value)] = (value, image_json(value))
+        return hit[1]
+
+    store.executemany(
+        _INSERT,
+        [
+            (real, business, origin, actor, action, obj, text(before), text(after), changeset)
+            for actor, action, obj, before, after in records
+        ],
+    )
+    return len(records)
+
+
 _LOG = """
 SELECT a.id, a.at, a.business_at, a.actor, a.action, a.object, a.before, a.after,
-       COALESCE(c.classification IN ('sensitive', 'secret'), 0) AS classified
+       CASE WHEN c.classification IN ('sensitive', 'secret') THEN 1 ELSE 0 END AS classified
 FROM audit AS a
 LEFT JOIN cases AS c ON a.object LIKE 'case:%' AND c.number = substr(a.object, 6)
 ORDER BY a.id DESC

@@ -292,4 +292,7 @@ def meta_get(store: Store, key: str) -> str | None:
 
 
 def meta_set(st: Store, key: str, value: str) -> None:
-    st.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+    st.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

@@ -6,6 +6,10 @@ that changes nothing leaves none. The row images come from TEMP triggers that th
 creates on the connection (generated from ``PRAGMA table_info``, re-made when the schema
 version moves), AFTER INSERT/UPDATE/DELETE on every domain table: they live with the
 connection, never in the store file, and stay out of the migrations' way.
+
+Bulk imports record their rows set-based instead (:func:`bulk`, :class:`Bulk`: one
+``INSERT ... SELECT`` into ``row_changes`` per statement, the table's triggers standing aside
+meanwhile): the same row changes in the same form, without a trigger firing per row.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import shlex
 import sqlite3
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from ops_cli.store import pg_changes as _pg
 from ops_cli.store.audit import audit_record
 
 #: Tables whose rows are never captured nor undone: the audit and changeset records
@@ -40,6 +46,9 @@ _CASE_TEXT_OPTIONS = _TEXT_OPTIONS | {"-r", "-s"}
 _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS ops_ctx (at TEXT, command TEXT, origin TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS ops_cs (id INTEGER)",
+    # Tables whose rows a bulk statement records itself (set-based, :class:`Bulk`): their
+    # per-row triggers stand aside while a row names them.
+    "CREATE TEMP TABLE IF NOT EXISTS ops_bulk (tbl TEXT PRIMARY KEY)",
 )
 
 # The lazy changeset: made by the first captured row of the transaction.
@@ -81,12 +90,17 @@ def captured_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _table_info(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
     """``PRAGMA table_info``, remembered per connection while the schema stays the same."""
-    version = conn.execute("PRAGMA main.schema_version").fetchone()[0]
+    pg = not isinstance(conn, sqlite3.Connection)  # PostgreSQL: ops_cli/store/pg_changes.py
+    version = _pg.schema_version(conn) if pg else conn.execute("PRAGMA main.schema_version").fetchone()[0]
     key = (id(conn), version, table)
     if key not in _INFO:
         if len(_INFO) > 256:
             _INFO.clear()
-        _INFO[key] = [tuple(row) for row in conn.execute(f"PRAGMA main.table_info({_q(table)})")]
+        _INFO[key] = (
+            _pg.table_info(conn, table)
+            if pg
+            else [tuple(row) for row in conn.execute(f"PRAGMA main.table_info({_q(table)})")]
+        )
     return _INFO[key]
 
 
@@ -113,20 +127,24 @@ def _image(cols: list[str], which: str) -> str:
 
 
 def trigger_sql(table: str, cols: list[str]) -> list[str]:
-    """The three capture triggers of one table."""
+    """The three capture triggers of one table (each stands aside while :class:`Bulk` records
+    the table's rows itself)."""
     name, lit = _q(table), _lit(table)
     log = "INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after) VALUES"
     cs = "(SELECT id FROM temp.ops_cs)"
     changed = " OR ".join(f"OLD.{_q(c)} IS NOT NEW.{_q(c)}" for c in cols) + " OR OLD.rowid IS NOT NEW.rowid"
+    per_row = f"NOT EXISTS (SELECT 1 FROM temp.ops_bulk WHERE tbl = {lit})"
     return [
-        f"CREATE TEMP TRIGGER {_q('ops_capture_ins_' + table)} AFTER INSERT ON main.{name} BEGIN {_ENSURE}"
+        f"CREATE TEMP TRIGGER {_q('ops_capture_ins_' + table)} AFTER INSERT ON main.{name}"
+        f" WHEN {per_row} BEGIN {_ENSURE}"
         f" {log} ({cs}, {lit}, 'insert', NEW.rowid, NULL, NULL, {_image(cols, 'NEW')}); END",
         f"CREATE TEMP TRIGGER {_q('ops_capture_upd_' + table)} AFTER UPDATE ON main.{name}"
-        f" WHEN {changed} BEGIN {_ENSURE}"
+        f" WHEN ({changed}) AND {per_row} BEGIN {_ENSURE}"
         f" {log} ({cs}, {lit}, 'update', NEW.rowid,"
         f" CASE WHEN OLD.rowid IS NOT NEW.rowid THEN OLD.rowid END,"
         f" {_image(cols, 'OLD')}, {_image(cols, 'NEW')}); END",
-        f"CREATE TEMP TRIGGER {_q('ops_capture_del_' + table)} AFTER DELETE ON main.{name} BEGIN {_ENSURE}"
+        f"CREATE TEMP TRIGGER {_q('ops_capture_del_' + table)} AFTER DELETE ON main.{name}"
+        f" WHEN {per_row} BEGIN {_ENSURE}"
         f" {log} ({cs}, {lit}, 'delete', OLD.rowid, NULL, {_image(cols, 'OLD')}, NULL); END",
     ]
 
@@ -153,6 +171,8 @@ def _has_changesets(conn: sqlite3.Connection) -> bool:
 
 def install(store: Any) -> bool:
     """(Re)create the capture triggers when the store's schema moved; False without changesets."""
+    if store.is_postgres:
+        return _pg.install(store, NOT_CAPTURED)
     conn = store.conn
     version = conn.execute("PRAGMA main.schema_version").fetchone()[0]
     if store.__dict__.get("_capture_version") == version:
@@ -203,9 +223,12 @@ def prepare(store: Any) -> None:
         return
     if not install(store):
         return
+    if store.is_postgres:
+        return _pg.prepare(store, command_line())
     conn = store.conn
     conn.execute("DELETE FROM temp.ops_cs")
     conn.execute("DELETE FROM temp.ops_ctx")
+    conn.execute("DELETE FROM temp.ops_bulk")
     conn.execute(
         "INSERT INTO temp.ops_ctx (at, command, origin) VALUES (?, ?, ?)",
         (datetime.now(UTC).isoformat(timespec="seconds"), command_line(), store.origin),
@@ -221,10 +244,7 @@ def current(store: Any, actor: str | None = None, business_at: str | None = None
     if not store.__dict__.get("record_changes") or store.__dict__.get("_capture_version") is None:
         return None
     conn = store.conn
-    for statement in _ENSURE.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-    changeset = conn.execute("SELECT id FROM temp.ops_cs").fetchone()[0]
+    changeset = _ensure_sql(store)
     conn.execute(
         "UPDATE changesets SET actor = coalesce(actor, ?), business_at = coalesce(business_at, ?),"
         " origin = coalesce(origin, ?) WHERE id = ?",
@@ -232,6 +252,134 @@ def current(store: Any, actor: str | None = None, business_at: str | None = None
     )
     store._changeset = changeset
     return changeset
+
+
+# ---------------------------------------------------------------- set-based capture (bulk writes)
+class Bulk:
+    """The row capture of one table done by a bulk write itself (an import's ``UPDATE ... FROM`` /
+    ``INSERT ... SELECT``), set-based, instead of a trigger firing for each row.
+
+    The capture contract (what the per-row triggers record, so ``ops undo`` cannot tell them
+    apart): one ``row_changes`` row per changed row, with the changeset, the table, the op,
+    the row's id and the JSON images of every column before and after.
+
+    - :meth:`update` ``(sql, params, rows)``: ``rows`` is a ``FROM ... WHERE ...`` fragment that
+      names, as alias ``r``, every row of the table that ``sql`` may change. Their images are
+      taken, ``sql`` runs, and each of them whose image is no longer the same gets an
+      ``update`` row change, in row-id order.
+    - :meth:`insert` ``(sql, params, rows)``: ``sql`` inserts; ``rows`` names (alias ``r``)
+      exactly the rows it inserted, read after it ran; each gets an ``insert`` row change, in
+      row-id order.
+
+    Write with one statement per step in the order the store must pass through (undo reverts
+    the row changes newest first). Any other write of the table inside :func:`bulk` goes
+    unrecorded: do not make one. When the store records no changes, the statements just run.
+    """
+
+    def __init__(self, store: Any, table: str, active: bool):
+        self.store, self.table, self.active = store, table, active
+
+    def update(self, sql: str, params: Any = (), rows: str = "", rows_params: Any = ()) -> int:
+        if not self.active:
+            return self.store.execute(sql, params).rowcount
+        self.store.execute("DELETE FROM temp.ops_bulk_before")
+        self.store.execute(_snapshot_sql(self.store, self.table, rows), rows_params)
+        changed = self.store.execute(sql, params).rowcount
+        if changed:
+            self.store.execute(_updates_sql(self.store, self.table), (_ensure(self.store), self.table))
+        self.store.execute("DELETE FROM temp.ops_bulk_before")
+        return changed
+
+    def insert(self, sql: str, params: Any = (), rows: str = "", rows_params: Any = ()) -> int:
+        inserted = self.store.execute(sql, params).rowcount
+        if self.active and inserted:
+            self.store.execute(
+                _inserts_sql(self.store, self.table, rows), (_ensure(self.store), self.table, *rows_params)
+            )
+        return inserted
+
+
+@contextmanager
+def bulk(store: Any, table: str) -> Iterator[Bulk]:
+    """Inside the write transaction: ``table``'s per-row capture triggers stand aside for the
+    block, and the :class:`Bulk` it gives records the rows set-based."""
+    active = bool(
+        store.in_transaction
+        and store.__dict__.get("record_changes")
+        and store.__dict__.get("_capture_version") is not None
+    )
+    if active:
+        store.execute("CREATE TEMP TABLE IF NOT EXISTS ops_bulk_before (rid INTEGER PRIMARY KEY, image TEXT)")
+        active = bool(
+            store.execute(
+                "INSERT INTO temp.ops_bulk (tbl) VALUES (?) ON CONFLICT (tbl) DO NOTHING", (table,)
+            ).rowcount
+        )
+    aside = active and (_pg.set_aside(store, table) if store.is_postgres else _drop_triggers(store, table))
+    try:
+        yield Bulk(store, table, active)
+    finally:
+        if active:
+            try:
+                if aside and store.is_postgres:
+                    _pg.set_aside(store, table, False)
+                elif aside:
+                    for sql in trigger_sql(table, columns(store.conn, table)):
+                        store.execute(sql)
+                store.execute("DELETE FROM temp.ops_bulk WHERE tbl = ?", (table,))
+            except sqlite3.Error:  # the transaction failed: its rollback takes the flag back too
+                pass
+
+
+def _drop_triggers(store: Any, table: str) -> bool:
+    """SQLite: the table's capture triggers dropped for the block (made again after it, or put
+    back by the rollback): a trigger that stands aside by its WHEN still costs each row a test."""
+    for kind in ("ins", "upd", "del"):
+        store.execute(f"DROP TRIGGER IF EXISTS temp.{_q(f'ops_capture_{kind}_{table}')}")
+    return True
+
+
+def _ensure(store: Any) -> int:
+    """The running changeset, made now if need be, as a captured row makes it (the actor and
+    business time are left to the first audit record, see :func:`current`)."""
+    if store.__dict__.get("_changeset") is not None:
+        return store._changeset
+    return _ensure_sql(store)
+
+
+def _ensure_sql(store: Any) -> int:
+    """Make the running changeset if no row made it yet; its id."""
+    if store.is_postgres:
+        return _pg.ensure(store)
+    for statement in _ENSURE.split(";"):
+        if statement.strip():
+            store.execute(statement)
+    return store.one("SELECT id FROM temp.ops_cs")[0]
+
+
+# The SQLite pieces of the set-based capture (rowid, json_object images: as the triggers').
+def _snapshot_sql(store: Any, table: str, rows: str) -> str:
+    image = _image(columns(store.conn, table), "r")
+    return f"INSERT INTO temp.ops_bulk_before (rid, image) SELECT DISTINCT r.rowid, {image} {rows}"
+
+
+def _updates_sql(store: Any, table: str) -> str:
+    image = _image(columns(store.conn, table), "r")
+    return (
+        "INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after)"
+        " SELECT ?, ?, 'update', x.rid, NULL, x.before, x.after FROM"
+        f" (SELECT b.rid AS rid, b.image AS before, {image} AS after"
+        f" FROM temp.ops_bulk_before AS b JOIN main.{_q(table)} AS r ON r.rowid = b.rid) AS x"
+        " WHERE x.before IS NOT x.after ORDER BY x.rid"
+    )
+
+
+def _inserts_sql(store: Any, table: str, rows: str) -> str:
+    image = _image(columns(store.conn, table), "r")
+    return (
+        "INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after)"
+        f" SELECT ?, ?, 'insert', r.rowid, NULL, NULL, {image} {rows} ORDER BY r.rowid"
+    )
 
 
 # ---------------------------------------------------------------- reading
@@ -370,7 +518,7 @@ def recent(store: Any, limit: int, actor: str | None = None) -> list[sqlite3.Row
 # ---------------------------------------------------------------- the audit log, filtered
 _AUDIT = """
 SELECT a.id, a.at, a.business_at, a.actor, a.action, a.object, a.before, a.after, a.changeset_id,
-       COALESCE(c.classification IN ('sensitive', 'secret'), 0) AS classified
+       CASE WHEN c.classification IN ('sensitive', 'secret') THEN 1 ELSE 0 END AS classified
 FROM audit AS a
 LEFT JOIN cases AS c ON a.object LIKE 'case:%' AND c.number = substr(a.object, 6)
 WHERE (:actor IS NULL OR a.actor = :actor)

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ops_cli import files
 from ops_cli.errors import Conflict, InvalidInput
 from ops_cli.store import changes as _changes
-from ops_cli.store.audit import audit_rows
+from ops_cli.store.audit import BUSINESS_CLOCK_SLACK, audit_rows, audit_times, image_json
+from ops_cli.store.backend import SQLITE, is_url, label
 
-#: The audit keeps the business time (``OPS_NOW``, ``--at``) beside the real time when they
-#: differ by at least this much (a command's own run time does not count as a difference).
-BUSINESS_CLOCK_SLACK = timedelta(minutes=1)
+__all__ = [
+    "BUSINESS_CLOCK_SLACK",
+    "Store",
+    "busy_error",
+    "is_busy",
+    "is_read_only",
+    "problems",
+    "read_only_error",
+]
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
@@ -30,20 +36,30 @@ def is_read_only(exc: sqlite3.Error) -> bool:
     return "readonly" in text or "read-only" in text
 
 
-def busy_error(path: Path) -> Conflict:
-    return Conflict(f"the store {path} stayed busy past the timeout (another process is writing); try again")
+def busy_error(path: Path | str) -> Conflict:
+    return Conflict(
+        f"the store {label(path)} stayed busy past the timeout (another process is writing); try again"
+    )
 
 
-def read_only_error(path: Path) -> InvalidInput:
+def read_only_error(path: Path | str) -> InvalidInput:
+    if is_url(path):
+        return InvalidInput(
+            f"the store {label(path)} is read-only for this user; check the role's privileges on the schema"
+        )
     return InvalidInput(f"the store {path} is read-only; check the permissions of the file and of its folder")
 
 
 class Store:
-    """One open store file."""
+    """One open store: an SQLite file, or a PostgreSQL schema (``backend``, :mod:`.backend`).
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
-        self.path = path
+    ``path`` is the file's path, or the URL with its password masked (safe in any message).
+    """
+
+    def __init__(self, path: Path | str, conn: Any, backend: Any = SQLITE):
+        self.path = label(path) if is_url(path) else path
         self.conn = conn
+        self.backend = backend
         self._depth = 0
         #: Written into every audit record's ``origin`` ("demo" while the demo loader runs).
         self.origin: str | None = None
@@ -60,7 +76,14 @@ class Store:
             raise
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
-        return self.conn.executemany(sql, rows)
+        try:
+            return self.conn.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise busy_error(self.path) from None
+            if is_read_only(exc):
+                raise read_only_error(self.path) from None
+            raise
 
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         return self.execute(sql, params).fetchall()
@@ -70,7 +93,8 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Store]:
-        """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
+        """A write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (PostgreSQL: a transaction
+        holding the store's advisory lock, so writers take turns alike), rolled back on any error.
 
         Nested use joins the outer transaction, so a core function that writes
         can be called from another one that already holds the write lock.
@@ -98,11 +122,11 @@ class Store:
 
     def _begin(self) -> None:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.backend.begin_write(self.conn)
         except sqlite3.OperationalError as exc:
             if is_busy(exc):
                 raise Conflict(
-                    f"the store {self.path} is busy (another process is writing); try again"
+                    f"the store {label(self.path)} is busy (another process is writing); try again"
                 ) from None
             if is_read_only(exc):
                 raise read_only_error(self.path) from None
@@ -110,7 +134,7 @@ class Store:
 
     def _commit(self) -> None:
         try:
-            self.conn.execute("COMMIT")
+            self.backend.commit(self.conn)
         except sqlite3.OperationalError as exc:
             self.conn.execute("ROLLBACK")
             if is_busy(exc):
@@ -140,23 +164,20 @@ class Store:
         """
         if not self._depth:
             raise RuntimeError("audit records are written inside Store.write()")
-        real = datetime.now(UTC)
-        business = None
-        if at is not None and abs(at.astimezone(UTC) - real) >= BUSINESS_CLOCK_SLACK:
-            business = at.astimezone(UTC).isoformat(timespec="seconds")
+        real, business = audit_times(at)  # the one clock rule (store/audit.py)
         changeset = _changes.current(self, actor, business)  # None: the store records no changesets
-        self.conn.execute(
+        (self.conn.defer if self.is_postgres else self.conn.execute)(
             "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                real.isoformat(timespec="seconds"),
+                real,
                 business,
                 self.origin,
                 actor,
                 action,
                 obj,
-                _json(before),
-                _json(after),
+                image_json(before),
+                image_json(after),
                 changeset,
             ),
         )
@@ -165,12 +186,20 @@ class Store:
         self.conn.close()
 
     # ------------------------------------------------------------ admin
+    @property
+    def is_postgres(self) -> bool:
+        return self.backend.name == "postgresql"
+
     def user_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return self.backend.user_version(self.conn)
+
+    def tables(self) -> list[str]:
+        """The store's tables (its schema's, on PostgreSQL), by name."""
+        return self.backend.tables(self.conn)
 
     def check(self) -> list[str]:
         """Integrity and foreign-key problems; an empty list means healthy."""
-        return problems(self.conn)
+        return self.backend.problems(self.conn)
 
     def backup(self, target: Path, *, force: bool = False) -> None:
         """A consistent copy, taken with SQLite's online backup API while others write.
@@ -178,6 +207,12 @@ class Store:
         Written through :mod:`ops_cli.files`: into a temp file beside ``target`` (0600),
         renamed into place when complete; an existing file is refused unless ``force``.
         """
+        if self.is_postgres:  # a portable snapshot: an SQLite file with every row
+            from ops_cli.store.copy import copy_store
+
+            files.check_target(target, force=force)
+            copy_store(self, Path(target), force=force)
+            return
         with files.output_path(target, force=force) as tmp:
             dest = sqlite3.connect(tmp)
             try:
@@ -192,13 +227,8 @@ class Store:
 
 
 def problems(conn: sqlite3.Connection) -> list[str]:
-    found = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-        found.append(f"{table} row {rowid}: missing {parent} row")
-    return found
+    return SQLITE.problems(conn)
 
 
 def _json(value: Any) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
+    return image_json(value)

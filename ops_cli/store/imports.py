@@ -7,9 +7,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from ops_cli.store import Store
+from ops_cli.store import Store, changes
 from ops_cli.store.connection import BUSINESS_CLOCK_SLACK
 
 
@@ -23,16 +25,26 @@ def kpi_rename_zones(store: Store, renames: Iterable[tuple[str, str, str]]) -> N
 
 
 # ------------------------------------------------------------------ audit records made in SQL
-def audit_select(store: Store, head: tuple[Any, ...], action: str, select: str, params: Sequence[Any]) -> int:
-    """Audit records for a set of rows in one statement: ``select`` gives (object, before, after).
+def audit_select(
+    store: Store, head: tuple[Any, ...], action: str, select: str, params: Sequence[Any], order: str = ""
+) -> int:
+    """Audit records for a set of rows in one statement: ``select`` gives (object, before, after),
+    written in the order of ``order`` (an ORDER BY list of ``select``'s tables).
 
     ``head`` is (at, business_at, origin, actor) as ``Store.audit`` computes them
     (:func:`audit_head`); the JSON is built by SQLite (``json_object``), not row by row in Python.
     """
-    cur = store.conn.execute(
-        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after)"
-        f" SELECT ?, ?, ?, ?, ?, x.object, x.before, x.after FROM ({select}) x",
-        (*head, action, *params),
+    # The changeset given here, not by the audit trigger record by record (see changes.current);
+    # a select that gives no row must not make one (asked without the order: no sort for it).
+    _at, business_at, _origin, actor = head
+    if store.one(f"SELECT 1 FROM ({select}) x LIMIT 1", params) is None:
+        return 0
+    changeset = changes.current(store, actor, business_at)
+    ordered = f"{select} ORDER BY {order}" if order else select
+    cur = store.execute(
+        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
+        f" SELECT ?, ?, ?, ?, ?, x.object, x.before, x.after, ? FROM ({ordered}) x",
+        (*head, action, changeset, *params),
     )
     return cur.rowcount
 
@@ -63,7 +75,7 @@ def _stage_drop(store: Store, table: str) -> None:
 
 
 def sub_stage_create(store: Store) -> None:
-    # act: create / update / same (NULL: not written)
+    # act: create / update (NULL: unchanged, or not written when not ok)
     _stage_create(
         store,
         SUB_STAGE,
@@ -140,21 +152,21 @@ def sub_stage_foreign(store: Store) -> list[tuple[int, int, str]]:
 
 def sub_stage_merge(store: Store) -> None:
     """Each good row as it will be after the import (empty cells keep the stored value; new rows get
-    kind ``standard``, status ``inactive``) and its action: create, update or same."""
-    c = store.conn
+    kind ``standard``, status ``inactive``) and its action: create or update; an unchanged row keeps
+    ``act`` NULL and is rewritten only when it has an empty cell to fill (a re-import of an
+    unchanged full sheet rewrites no staged row)."""
     t = SUB_STAGE
-    c.execute(
-        f"UPDATE {t} SET act = CASE"
-        f" WHEN coalesce({t}.tei, s.tei) IS s.tei AND coalesce({t}.msisdn, s.msisdn) IS s.msisdn"
-        f" AND coalesce({t}.kind, s.kind) = s.kind AND coalesce({t}.status, s.status) = s.status"
-        " THEN 'same' ELSE 'update' END,"
-        f" tei = coalesce({t}.tei, s.tei), msisdn = coalesce({t}.msisdn, s.msisdn),"
-        f" kind = coalesce({t}.kind, s.kind), status = coalesce({t}.status, s.status)"
-        f" FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok"
-    )
-    c.execute(
-        f"UPDATE {t} SET act = 'create', kind = coalesce(kind, 'standard'),"
-        " status = coalesce(status, 'inactive') WHERE ok AND act IS NULL"
+    fields = ("tei", "msisdn", "kind", "status")
+    merged = ", ".join(f"{f} = COALESCE({t}.{f}, s.{f})" for f in fields)
+    same = " AND ".join(f"COALESCE({t}.{f}, s.{f}) IS NOT DISTINCT FROM s.{f}" for f in fields)
+    empty = " OR ".join(f"{t}.{f} IS NULL" for f in fields)
+    match = f"FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok"
+    store.execute(f"UPDATE {t} SET act = 'update', {merged} {match} AND NOT ({same})")
+    store.execute(f"UPDATE {t} SET {merged} {match} AND {t}.act IS NULL AND ({empty})")
+    store.execute(
+        f"UPDATE {t} SET act = 'create', kind = COALESCE(kind, 'standard'),"
+        " status = COALESCE(status, 'inactive') WHERE ok AND act IS NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.issi = {t}.issi)"
     )
 
 
@@ -182,30 +194,34 @@ def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None,
     (row, tei, holder issi, holder's customer or None, holder's file row or None, the row's issi):
     the holder is a live subscription the file does not name, else the TEI's first row in the file.
     """
-    # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once).
+    # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once,
+    # so an unchanged row's TEI is held by no subscription but its own).
     live = (
-        f"SELECT row, issi, tei, customer FROM {SUB_STAGE} WHERE ok AND tei IS NOT NULL"
-        f" AND status <> 'terminated' AND tei IN (SELECT tei FROM {SUB_STAGE} WHERE ok"
-        " AND act IN ('create', 'update') AND tei IS NOT NULL AND status <> 'terminated')"
+        f"SELECT row, issi, tei, act FROM {SUB_STAGE} WHERE ok AND tei IS NOT NULL AND status <> 'terminated'"
     )
-    store_held = store.conn.execute(
+    binding = "CASE WHEN act IN ('create', 'update') THEN 1 ELSE 0 END"
+    if store.one(f"SELECT 1 FROM ({live}) l WHERE l.act IN ('create', 'update') LIMIT 1") is None:
+        return []  # no row binds a TEI (an unchanged sheet)
+    store_held = store.execute(
         f"SELECT l.row, l.tei, s.issi, s.customer, NULL, l.issi FROM ({live}) l"
         " JOIN subscriptions s ON s.tei = l.tei AND s.status <> 'terminated'"
-        f" WHERE s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok)"
+        f" WHERE l.act IN ('create', 'update') AND s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok)"
     ).fetchall()
     held = {r[1] for r in store_held}
-    in_file = store.conn.execute(
+    in_file = store.execute(
         f"WITH live AS ({live}),"
-        " first AS (SELECT tei, min(row) AS row FROM live GROUP BY tei HAVING count(*) > 1)"
+        " first AS (SELECT tei, min(row) AS row FROM live GROUP BY tei"
+        f" HAVING count(*) > 1 AND max({binding}) = 1)"
         " SELECT l.row, l.tei, h.issi, NULL, h.row, l.issi FROM live l JOIN first f ON f.tei = l.tei"
         " JOIN live h ON h.row = f.row WHERE l.row <> f.row"
     ).fetchall()
-    return store_held + [r for r in in_file if r[1] not in held]
+    return [tuple(r) for r in store_held] + [tuple(r) for r in in_file if r[1] not in held]
 
 
 def sub_stage_counts(store: Store) -> dict[str, int]:
-    rows = store.conn.execute(f"SELECT act, count(*) FROM {SUB_STAGE} WHERE ok GROUP BY act")
-    return {act: n for act, n in rows if act}
+    """Good rows by action (create / update / same)."""
+    rows = store.execute(f"SELECT act, count(*) FROM {SUB_STAGE} WHERE ok GROUP BY act")
+    return {act or "same": n for act, n in rows}
 
 
 def sub_stage_changes(store: Store) -> list[sqlite3.Row]:
@@ -239,7 +255,8 @@ def sub_stage_write(
     store: Store, head: tuple[Any, ...], at: str, *, form: str | None, confirm_reset: bool
 ) -> None:
     """Write the staged creates and updates, each with its audit record (before/after), set-based."""
-    c = store.conn
+    if store.one(f"SELECT 1 FROM {SUB_STAGE} WHERE ok AND act IS NOT NULL LIMIT 1") is None:
+        return  # an unchanged sheet: nothing to write
     four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
     after, params = _sub_after(four.format(p="t"), form, confirm_reset, "s.status")
     audit_select(
@@ -247,32 +264,38 @@ def sub_stage_write(
         head,
         "sub.update",
         f"SELECT 'sub:' || t.issi AS object, json_object({four.format(p='s')}) AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND t.act = 'update'"
-        " ORDER BY t.row",
+        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND t.act = 'update'",
         params,
+        order="t.row",
     )
     changed = (
         f"SELECT t.issi FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi"
         " WHERE t.ok AND t.act = 'update'"
     )
-    # TEIs moving between subscriptions of one file never collide: unbind the moving ones first.
-    c.execute(
-        f"UPDATE subscriptions SET tei = NULL, updated_at = ?"
-        f" WHERE issi IN ({changed} AND t.tei IS NOT s.tei)",
-        (at,),
-    )
-    c.execute(
-        "UPDATE subscriptions SET tei = t.tei, msisdn = t.msisdn, kind = t.kind, status = t.status,"
-        f" updated_at = ? FROM {SUB_STAGE} t WHERE t.issi = subscriptions.issi AND t.ok AND t.act = 'update'",
-        (at,),
-    )
-    c.execute(
-        "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
-        f" SELECT issi, customer, tei, msisdn, kind, status, ?, ? FROM {SUB_STAGE}"
-        " WHERE ok AND act = 'create'"
-        " ORDER BY issi",
-        (at, at),
-    )
+    updating = f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok AND t.act = 'update'"
+    with changes.bulk(store, "subscriptions") as rows:
+        # TEIs moving between subscriptions of one file never collide: unbind the moving ones first.
+        rows.update(
+            f"UPDATE subscriptions SET tei = NULL, updated_at = ?"
+            f" WHERE issi IN ({changed} AND t.tei IS NOT s.tei)",
+            (at,),
+            updating + " AND t.tei IS DISTINCT FROM r.tei",
+        )
+        rows.update(
+            "UPDATE subscriptions SET tei = t.tei, msisdn = t.msisdn, kind = t.kind, status = t.status,"
+            f" updated_at = ? FROM {SUB_STAGE} t"
+            " WHERE t.issi = subscriptions.issi AND t.ok AND t.act = 'update'",
+            (at,),
+            updating,
+        )
+        rows.insert(
+            "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
+            f" SELECT issi, customer, tei, msisdn, kind, status, ?, ? FROM {SUB_STAGE}"
+            " WHERE ok AND act = 'create'"
+            " ORDER BY issi",
+            (at, at),
+            f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok AND t.act = 'create'",
+        )
     after, params = _sub_after(
         "'customer', t.customer, 'issi', t.issi, " + four.format(p="t"), form, confirm_reset, "NULL"
     )
@@ -281,8 +304,9 @@ def sub_stage_write(
         head,
         "sub.create",
         f"SELECT 'sub:' || t.issi AS object, NULL AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t WHERE t.ok AND t.act = 'create' ORDER BY t.row",
+        f" FROM {SUB_STAGE} t WHERE t.ok AND t.act = 'create'",
         params,
+        order="t.row",
     )
 
 
@@ -314,21 +338,26 @@ def roster_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
     Returns how many were staged."""
     with staging(store):
         cur = store.conn.executemany(
-            f"INSERT OR IGNORE INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            f"INSERT INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (customer, email) DO NOTHING",
+            rows,
         )
         return cur.rowcount
 
 
 def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The staged rows that share a key with ``rows`` but came from another (earlier) sheet row."""
-    keys = json.dumps([[r[0], r[1], r[6]] for r in rows])
-    return store.conn.execute(
-        f"SELECT t.{_ROSTER_FIELDS.replace(', ', ', t.')}, t.row FROM {ROSTER_STAGE} t"
-        " JOIN (SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS e,"
-        " json_extract(value, '$[2]') AS r FROM json_each(?)) k"
-        " ON t.customer = k.c AND t.email = k.e AND t.row <> k.r",
-        (keys,),
-    ).fetchall()
+    keys = [(r[0], r[1], r[6]) for r in rows]
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), 300):  # the keys as a VALUES table: the same SQL on both backends
+        part = keys[start : start + 300]
+        found += store.conn.execute(
+            f"SELECT t.{_ROSTER_FIELDS.replace(', ', ', t.')}, t.row FROM {ROSTER_STAGE} t"
+            f" JOIN (VALUES {', '.join('(?, ?, CAST(? AS INTEGER))' for _ in part)}) AS k"
+            " ON t.customer = k.column1 AND t.email = k.column2 AND t.row <> k.column3",
+            [value for key in part for value in key],
+        ).fetchall()
+    return found
 
 
 def roster_stage_customers(store: Store) -> list[str]:
@@ -337,20 +366,28 @@ def roster_stage_customers(store: Store) -> list[str]:
 
 def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> None:
     """Each staged row against the stored entry: create / update / same (``keep_*``: the sheet has
-    no such column, so the stored value stays)."""
+    no such column, so the stored value stays). Only created and updated rows are marked (an
+    unchanged row keeps ``act`` NULL: a re-import of an unchanged sheet rewrites no staged row)."""
     t = ROSTER_STAGE
     phone = "r.phone" if keep_phone else f"{t}.phone"
     kind = "r.kind" if keep_kind else f"{t}.kind"
-    store.conn.execute(
-        f"UPDATE {t} SET phone = {phone}, kind = {kind}, act = CASE WHEN {t}.name IS r.name"
-        f" AND {phone} IS r.phone AND {kind} IS r.kind AND {t}.roles IS r.roles THEN 'same' ELSE 'update' END"
-        f" FROM roster_entries r WHERE r.customer = {t}.customer AND r.email = {t}.email"
+    same = " AND ".join(
+        f"{new} IS NOT DISTINCT FROM r.{old}"
+        for new, old in ((f"{t}.name", "name"), (phone, "phone"), (kind, "kind"), (f"{t}.roles", "roles"))
     )
-    store.conn.execute(f"UPDATE {t} SET act = 'create' WHERE act IS NULL")
+    store.execute(
+        f"UPDATE {t} SET act = 'update', phone = {phone}, kind = {kind} FROM roster_entries r"
+        f" WHERE r.customer = {t}.customer AND r.email = {t}.email AND NOT ({same})"
+    )
+    store.execute(
+        f"UPDATE {t} SET act = 'create' WHERE NOT EXISTS"
+        f" (SELECT 1 FROM roster_entries r WHERE r.customer = {t}.customer AND r.email = {t}.email)"
+    )
 
 
 def roster_stage_counts(store: Store) -> dict[str, int]:
-    return dict(store.conn.execute(f"SELECT act, count(*) FROM {ROSTER_STAGE} GROUP BY act").fetchall())
+    rows = store.execute(f"SELECT act, count(*) FROM {ROSTER_STAGE} GROUP BY act").fetchall()
+    return {act or "same": n for act, n in rows}
 
 
 def roster_stage_updated_functions(store: Store) -> list[tuple[int, str, str]]:
@@ -369,27 +406,58 @@ def roster_stage_planned(store: Store) -> dict[tuple[str, str], str]:
     return {(c, e): r for c, e, r in rows}
 
 
-def roster_stage_changes(store: Store) -> sqlite3.Cursor:
-    """Created and updated rows by customer (sheet order within one), with the stored values:
-    (customer, email, act, name, phone, kind, roles, old name, old phone, old kind, old roles)."""
-    return store.conn.execute(
-        "SELECT t.customer, t.email, t.act, t.name, t.phone, t.kind, t.roles,"
-        " r.name, r.phone, r.kind, r.roles"
-        f" FROM {ROSTER_STAGE} t LEFT JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email"
-        " WHERE t.act IN ('create', 'update') ORDER BY t.customer, t.row"
+def roster_stage_created(store: Store) -> Iterator[tuple[str, list[str]]]:
+    """(customer, the emails created for it in sheet order) per customer, by customer: read in
+    the staging table's key order (no sort of the whole file in SQL), as plain tuples."""
+    cursor = store.execute(
+        f"SELECT customer, row, email FROM {ROSTER_STAGE} WHERE act = 'create' ORDER BY customer"
     )
+    cursor.row_factory = None
+    for customer, group in groupby(cursor, key=itemgetter(0)):
+        yield customer, [email for _, _, email in sorted(group)]
+
+
+def roster_stage_updated(store: Store) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """(customer, its updated rows in sheet order) per customer, by customer; a row is (email,
+    name, phone, kind, roles, stored name, stored phone, stored kind, stored roles)."""
+    cursor = store.execute(
+        "SELECT t.customer, t.email, t.name, t.phone, t.kind, t.roles, r.name, r.phone, r.kind, r.roles"
+        f" FROM {ROSTER_STAGE} t JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email"
+        " WHERE t.act = 'update' ORDER BY t.customer, t.row"
+    )
+    cursor.row_factory = None
+    for customer, group in groupby(cursor, key=itemgetter(0)):
+        yield customer, [found[1:] for found in group]
 
 
 def roster_stage_write(store: Store, at: str) -> None:
     t = ROSTER_STAGE
-    store.conn.execute(
-        "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
-        f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
-        " AND t.email = roster_entries.email AND t.act = 'update'",
-        (at,),
+    rows = (
+        f"FROM {t} t JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email WHERE t.act = ?"
     )
-    store.conn.execute(
-        f"INSERT INTO roster_entries ({_ROSTER_FIELDS}, created_at, updated_at)"
-        f" SELECT {_ROSTER_FIELDS}, ?, ? FROM {t} WHERE act = 'create' ORDER BY row",
-        (at, at),
-    )
+    with changes.bulk(store, "roster_entries") as bulk:
+        bulk.update(
+            "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
+            f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
+            " AND t.email = roster_entries.email AND t.act = 'update'",
+            (at,),
+            rows,
+            ("update",),
+        )
+        # SQLite: the new rows are those after the highest row id (appended rows get the next ids,
+        # and the write lock keeps others out): read back as a range of ids, with no join to the
+        # staging table and no sort. Near the id limit SQLite picks ids at random, and PostgreSQL's
+        # ids come from a sequence other sessions share: there they are found by their keys.
+        top = None if store.is_postgres else store.one("SELECT max(rowid) FROM roster_entries")[0] or 0
+        if top is not None and top < 1 << 62:
+            new, new_params = "FROM roster_entries r WHERE r.rowid > ?", (top,)
+        else:
+            new, new_params = rows, ("create",)
+        bulk.insert(
+            f"INSERT INTO roster_entries ({_ROSTER_FIELDS}, created_at, updated_at)"
+            f" SELECT {_ROSTER_FIELDS}, ?, ? FROM {t} WHERE act = 'create'"
+            " ORDER BY customer, email",  # key order (no sort): the indexes grow at their end
+            (at, at),
+            new,
+            new_params,
+        )

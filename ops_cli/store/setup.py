@@ -20,9 +20,13 @@ from pathlib import Path
 from ops_cli import __version__
 from ops_cli.errors import Conflict, InvalidInput, OpsError
 from ops_cli.files import os_cause
+from ops_cli.store.backend import is_url
 from ops_cli.store.connection import Store, busy_error, is_busy, is_read_only, read_only_error
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+#: A migration's PostgreSQL twin beside it: ``NNNN_name.pg.sql`` (same number, recorded under
+#: the same name ``NNNN_name.sql`` in the ledger, so a store keeps its version across backends).
+_PG_MIGRATION_NAME = re.compile(r"^((\d{4})_[a-z0-9_]+)\.pg\.sql$")
 _MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -30,14 +34,19 @@ class StoreUnreadable(OpsError):
     """The file is not an SQLite database or is damaged (exit 1: `ops db check` says more)."""
 
 
-def migration_files() -> list[tuple[int, str, str]]:
+def migration_files(postgres: bool = False) -> list[tuple[int, str, str]]:
     """The numbered migrations shipped with the package: (number, name, sql)."""
     found = []
     for entry in os.scandir(_MIGRATIONS_DIR):
-        match = _MIGRATION_NAME.match(entry.name)
+        if postgres:
+            match = _PG_MIGRATION_NAME.match(entry.name)
+            number, name = (int(match.group(2)), match.group(1) + ".sql") if match else (0, "")
+        else:
+            match = _MIGRATION_NAME.match(entry.name)
+            number, name = (int(match.group(1)), entry.name) if match else (0, "")
         if match:
             with open(entry.path, encoding="utf-8") as handle:
-                found.append((int(match.group(1)), entry.name, handle.read()))
+                found.append((number, name, handle.read()))
     return sorted(found)
 
 
@@ -184,6 +193,10 @@ def open_store(path: Path, busy_timeout: float = 5.0, *, must_exist: bool = Fals
 
     ``must_exist`` (read commands): a missing file is NotFound (exit 4), never created.
     """
+    if is_url(path):
+        from ops_cli.store.pg_setup import open_pg
+
+        return open_pg(path, busy_timeout, must_exist=must_exist)
     path = Path(path)
     # An empty file is no store either (a `touch` or a failed copy): a read command must not
     # quietly build one there.
@@ -216,6 +229,11 @@ def _ledger(store: Store) -> set[int]:
     A store from before the ledger has applied every shipped migration up to its
     ``user_version`` (migrations used to run in number order only).
     """
+    if store.is_postgres:  # a failed SELECT would end the transaction there: make it first
+        store.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
     applied = applied_numbers(store)
     if applied is not None:
         return applied
@@ -233,7 +251,8 @@ def _ledger(store: Store) -> set[int]:
 
 def migrate(store: Store) -> list[str]:
     """Apply every shipped migration the store lacks, in number order, each in its own
-    ``BEGIN IMMEDIATE`` transaction (skipped when another process applied it meanwhile).
+    ``BEGIN IMMEDIATE`` transaction (skipped when another process applied it meanwhile);
+    on PostgreSQL all of them in one transaction (its DDL is transactional).
 
     The ledger (``schema_migrations``) records each one, so a migration numbered below one
     already applied (the teams' number blocks) still runs; ``user_version`` is the highest.
@@ -242,22 +261,39 @@ def migrate(store: Store) -> list[str]:
     check_version(store, applied)
     if applied is not None and shipped_numbers() <= applied:
         return []  # the common case: nothing to read
+    pending = [m for m in migration_files(store.is_postgres) if applied is None or m[0] not in applied]
     done = []
-    for number, name, sql in migration_files():
-        if applied is not None and number in applied:
-            continue
+    if store.is_postgres:  # DDL is transactional there: every pending migration in one transaction
+        with store.write():
+            ledger = _ledger(store)  # another process may have got there first
+            for number, name, sql in pending:
+                if number not in ledger:
+                    _apply(store, number, name, sql)
+                    done.append(name)
+        return done
+    for number, name, sql in pending:
         with store.write():
             if number in _ledger(store):  # another process got there first
                 continue
-            for statement in statements(sql):
-                store.conn.execute(statement)
-            store.conn.execute(
-                "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
-                (number, name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            store.conn.execute(f"PRAGMA user_version = {max(number, store.user_version())}")
-            store.conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('ops_cli_version', ?)", (__version__,)
-            )
+            _apply(store, number, name, sql)
         done.append(name)
     return done
+
+
+def _apply(store: Store, number: int, name: str, sql: str) -> None:
+    """One migration and its ledger record, inside the caller's write transaction."""
+    if store.is_postgres:
+        store.conn.script(sql)
+    else:
+        for statement in statements(sql):
+            store.conn.execute(statement)
+    store.conn.execute(
+        "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+        (number, name, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+    store.backend.set_user_version(store.conn, max(number, store.user_version()))
+    store.conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('ops_cli_version', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (__version__,),
+    )

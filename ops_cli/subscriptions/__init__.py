@@ -33,29 +33,98 @@ never name another customer. Every function takes the
 errors of :mod:`ops_cli.errors`.
 """
 
-from ops_cli.subscriptions._common import (
-    CHANGE_COLUMNS_SPEC,
-    IMPORT_COLUMNS_SPEC,
-    ISSI_COLUMN_SPEC,
-    KINDS,
-    STATUSES,
-    parse_issi_args,
-    sub_object,
-)
-from ops_cli.subscriptions.demo import DEMO_DELIVERED_AT, DEMO_ORDER_AT, DEMO_ORDERER, load_demo
-from ops_cli.subscriptions.importing import import_subscriptions
-from ops_cli.subscriptions.ordering import DEFAULT_ADDONS, addon_services, order_addon, order_subscriptions
-from ops_cli.subscriptions.orders import ORDER_STATUSES, change_order, deliver, list_orders, order_changes
-from ops_cli.subscriptions.promises import check_urgent_time, promised_date
-from ops_cli.subscriptions.register import export_subscriptions, list_subscriptions, show_subscription
-from ops_cli.subscriptions.rules import (
-    actor_may,
-    check_actor_for_subscriptions,
-    check_import_row_rules,
-    load_retired_issis,
-    require_known_actor,
-)
-from ops_cli.subscriptions.status import set_status, terminate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ops_cli.subscriptions._common import (
+        CHANGE_COLUMNS_SPEC,
+        IMPORT_COLUMNS_SPEC,
+        ISSI_COLUMN_SPEC,
+        KINDS,
+        STATUSES,
+        parse_issi_args,
+        sub_object,
+    )
+    from ops_cli.subscriptions.demo import DEMO_DELIVERED_AT, DEMO_ORDER_AT, DEMO_ORDERER, load_demo
+    from ops_cli.subscriptions.importing import import_subscriptions
+    from ops_cli.subscriptions.ordering import (
+        DEFAULT_ADDONS,
+        addon_services,
+        order_addon,
+        order_subscriptions,
+    )
+    from ops_cli.subscriptions.orders import ORDER_STATUSES, change_order, deliver, list_orders, order_changes
+    from ops_cli.subscriptions.promises import check_urgent_time, promised_date
+    from ops_cli.subscriptions.register import export_subscriptions, list_subscriptions, show_subscription
+    from ops_cli.subscriptions.rules import (
+        actor_may,
+        check_actor_for_subscriptions,
+        check_import_row_rules,
+        load_retired_issis,
+        require_known_actor,
+    )
+    from ops_cli.subscriptions.status import set_status, terminate
+
+# Where each public name lives: loaded on first use, so a command imports only the modules it
+# runs (``sub deactivate`` does not load the importer, the demo or the order rules).
+_HOME = {
+    "CHANGE_COLUMNS_SPEC": "_common",
+    "IMPORT_COLUMNS_SPEC": "_common",
+    "ISSI_COLUMN_SPEC": "_common",
+    "KINDS": "_common",
+    "STATUSES": "_common",
+    "parse_issi_args": "_common",
+    "sub_object": "_common",
+    "DEMO_DELIVERED_AT": "demo",
+    "DEMO_ORDER_AT": "demo",
+    "DEMO_ORDERER": "demo",
+    "load_demo": "demo",
+    "import_subscriptions": "importing",
+    "DEFAULT_ADDONS": "ordering",
+    "addon_services": "ordering",
+    "order_addon": "ordering",
+    "order_subscriptions": "ordering",
+    "ORDER_STATUSES": "orders",
+    "change_order": "orders",
+    "deliver": "orders",
+    "list_orders": "orders",
+    "order_changes": "orders",
+    "check_urgent_time": "promises",
+    "promised_date": "promises",
+    "export_subscriptions": "register",
+    "list_subscriptions": "register",
+    "show_subscription": "register",
+    "actor_may": "rules",
+    "check_actor_for_subscriptions": "rules",
+    "check_import_row_rules": "rules",
+    "load_retired_issis": "rules",
+    "require_known_actor": "rules",
+    "set_status": "status",
+    "terminate": "status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name (or a submodule) of the package, imported when first asked for."""
+    home = _HOME.get(name)
+    if home is None:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "CHANGE_COLUMNS_SPEC",

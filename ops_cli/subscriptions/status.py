@@ -15,9 +15,10 @@ from typing import Any
 
 from ops_cli import clock
 from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
-from ops_cli.parsers.identities import IdentityError, parse_issi
+from ops_cli.parsers.identities import ISSI_MAX, IdentityError, parse_issi
 from ops_cli.render import plural
 from ops_cli.store import subscriptions as sql
+from ops_cli.store.audit import audit_many
 from ops_cli.subscriptions._common import (
     ISSI_COLUMN_SPEC,
     _cell,
@@ -39,9 +40,21 @@ def _collect_issis(
         table = _read(file, ISSI_COLUMN_SPEC, **reader)
         source.update(_source(table))
         problems = []
+        add = numbers.append
         for r in table.rows:
+            value = r.raw.get("issi")
+            # plain ASCII digits (a CSV cell, nearly every row): the same number parse_issi gives
+            if (
+                type(value) is str
+                and len(value) < 16
+                and value.isascii()
+                and value.isdigit()
+                and 0 < int(value) <= ISSI_MAX
+            ):
+                add(int(value))
+                continue
             try:
-                numbers.append(parse_issi(_cell(r, "issi")))
+                add(parse_issi(_cell(r, "issi")))
             except IdentityError as exc:
                 problems.append(Problem(str(exc), table.file, r.row, "issi"))
         if problems:
@@ -130,14 +143,33 @@ def set_status(
         check_actor_for_subscriptions(st, ops.config, {n: rows[n]["customer"] for n in numbers}, by, action)
         _check_status_rules(ops, rows, numbers, action=action, target=target, form=form, urgent=urgent, at=at)
         changing = [n for n in numbers if rows[n]["status"] != target]
-        sql.set_status(st, changing, target, stamp)
-        for n in changing:
+        # one audit record a subscription, written in one statement (before the UPDATE: about
+        # half the time of after it on a big file); the few distinct images are shared objects
+        befores = {status: {"status": status} for status in {rows[n]["status"] for n in changing}}
+        afters = {}
+        for kind in ("standard", "standby"):
             after: dict[str, Any] = {"status": target}
-            if form and rows[n]["kind"] == "standby":
+            if form and kind == "standby":
                 after["form_r30"] = form
             if urgent:
                 after["urgent"] = True
-            st.audit(actor, f"sub.{action}", f"sub:{n}", {"status": rows[n]["status"]}, after, at=at)
+            afters[kind] = after
+        verb = f"sub.{action}"
+        audit_many(
+            st,
+            [
+                (
+                    actor,
+                    verb,
+                    f"sub:{n}",
+                    befores[rows[n]["status"]],
+                    afters["standby" if rows[n]["kind"] == "standby" else "standard"],
+                )
+                for n in changing
+            ],
+            at=at,
+        )
+        sql.set_status(st, changing, target, stamp)
     changed = set(changing)  # built once: a 10,000-row --file stays linear
     subs = [
         {**sub_object(rows[n]), "status": target, "was": rows[n]["status"], "changed": n in changed}
@@ -184,11 +216,21 @@ def terminate(
                 " nothing was changed"
             )
         changing = [n for n in numbers if rows[n]["status"] != "terminated"]
+        audit_many(
+            st,
+            [
+                (
+                    actor,
+                    "sub.terminate",
+                    f"sub:{n}",
+                    {"status": rows[n]["status"], "tei": rows[n]["tei"]},
+                    {"status": "terminated", "reset_confirmed": True, "tei_released": rows[n]["tei"]},
+                )
+                for n in changing
+            ],
+            at=at,
+        )
         sql.set_status(st, changing, "terminated", stamp)
-        for n in changing:
-            before = {"status": rows[n]["status"], "tei": rows[n]["tei"]}
-            after = {"status": "terminated", "reset_confirmed": True, "tei_released": rows[n]["tei"]}
-            st.audit(actor, "sub.terminate", f"sub:{n}", before, after, at=at)
     changed = set(changing)
     return {
         "action": "terminate",

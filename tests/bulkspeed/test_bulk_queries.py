@@ -23,6 +23,10 @@ FIRST = 2_000_001
 AT = datetime.fromisoformat("2026-11-18T10:00+01:00")  # a Wednesday, desk hours
 
 
+#: The plan below is SQLite's EXPLAIN QUERY PLAN (the query counts run on both backends).
+sqlite_trace = pytest.mark.sqlite_only("SQLite's EXPLAIN QUERY PLAN")
+
+
 def tei(n: int, prefix: str = "A") -> str:
     return f"{prefix}{n:014X}"
 
@@ -115,6 +119,7 @@ def test_deactivate_file_writes_in_chunks(ops, env):
     assert audit == 1200  # still one audit record per ISSI
 
 
+@sqlite_trace
 def test_case_callbacks_query_uses_the_open_due_index(ops):
     from ops_cli.store import cases as sql
 
@@ -163,3 +168,25 @@ def test_report_json_lists_every_case_of_a_big_list():
     ]
     parsed = json.loads(to_json({"cases": {"count": len(listed), "list": listed}}))
     assert parsed["cases"]["list"] == listed
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        [{"n": 1, "s": "a}, {b"}, {"n": 2, "s": "q"}],  # a seam inside a text
+        [{"n": 1, "s": "[x]"}, {"n": 2.5, "s": None}],
+        [{"n": {"deep": 1}}, {"n": 2}],  # not a record: its own outline
+        [{"n": [1, 2]}, {"n": 2}],
+        [{}, {"n": 2}],
+        [{"n": 1}, 5, "text"],
+        [{"ö": "å\u2028", "t": True, "z": None, "f": 1e100}, {"k": -0.0}],
+    ],
+)
+def test_a_list_of_records_is_one_line_a_record_whatever_its_texts_hold(listed):
+    text = to_json({"cases": {"list": listed}})
+    assert json.loads(text) == {"cases": {"list": listed}}
+    lines = text.split("\n")  # not splitlines(): a text may hold U+2028
+    for item in listed:
+        if isinstance(item, dict) and not any(isinstance(v, dict | list) for v in item.values()):
+            one = json.dumps(item, ensure_ascii=False)
+            assert f"      {one}," in lines or f"      {one}" in lines, (one, lines)

@@ -244,12 +244,11 @@ def test_a_long_first_message_is_kept_and_cut_only_in_an_xlsx_export(desk, monke
 
 
 def test_xlsx_export_of_older_texts_the_checks_now_refuse(desk, number, monkeypatch):
-    import sqlite3
-
+    from helpers import db as store_db
     from python_calamine import CalamineWorkbook
 
     monkeypatch.chdir(desk.tmp)
-    conn = sqlite3.connect(desk.db)  # a store written before the text checks
+    conn = store_db.connect(desk.db)  # a store written before the text checks
     conn.execute("UPDATE cases SET subject = ? WHERE number = ?", ("Nere\x01" + "x" * 40000, number))
     conn.commit()
     conn.close()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 ANNA = "anna.berg@polisen.example"
 OLLE = "olle.ek@polisen.example"
@@ -47,7 +47,7 @@ def write_csv(path: Path, rows) -> Path:
 
 
 def query(env, sql, params=()):
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
@@ -73,6 +73,62 @@ def test_undo_roster_import_with_replace_removals(demo, tmp_path):
     result = undo(demo, number)
     assert (result["removed"], result["restored"]) == (1, 2)
     assert result["reverted"] >= 1
+    assert domain(demo) == before
+
+
+def test_undo_streamed_roster_import_that_inserted_and_updated(demo, tmp_path):
+    """The plain roster import records its rows set-based (no per-row trigger): undo still
+    restores exactly, and the changeset lists each row once."""
+    before = domain(demo)
+    path = write_csv(
+        tmp_path / "polisen.csv",
+        [
+            ["customer", "name", "email", "phone", "role", "kind"],
+            ["1001", "Olle Ekström", OLLE, "+46 70 111 22 99", "viewer", "person"],  # updated
+            ["1001", "Mats Holm", "mats.holm@polisen.example", "+46701112244", "viewer", "person"],  # same
+            ["1001", "Nils Ny", "nils.ny@polisen.example", "", "contact", "person"],  # created
+            ["1001", "Nora Ny", "nora.ny@polisen.example", "+46701112255", "viewer", "person"],  # created
+        ],
+    )
+    imported = ok(demo, "roster", "import", str(path), "-f", "json").json()
+    assert (imported["created"], imported["updated"], imported["unchanged"]) == (2, 1, 1)
+    number = last_changeset(demo)
+    changes = query(
+        demo, "SELECT tbl, op, count(*) FROM row_changes WHERE changeset_id = ? GROUP BY tbl, op", (number,)
+    )
+    assert sorted(changes) == [("roster_entries", "insert", 2), ("roster_entries", "update", 1)]
+    assert query(demo, "SELECT count(*) FROM audit WHERE changeset_id IS NULL") == [(0,)]
+    result = undo(demo, number)
+    assert (result["removed"], result["reverted"]) == (2, 1)
+    assert domain(demo) == before
+
+
+def test_undo_sub_import_that_created_updated_and_swapped_teis(demo, tmp_path):
+    """Two subscriptions trade TEIs (the import unbinds them first), one is changed, one is new:
+    undo puts every row back through states the store really had."""
+    tei1, tei2 = query(demo, "SELECT tei FROM subscriptions WHERE issi IN (2010001, 2010002) ORDER BY issi")
+    before = domain(demo)
+    path = write_csv(
+        tmp_path / "subs.csv",
+        [
+            ["customer", "issi", "tei", "msisdn", "kind", "status"],
+            ["1001", "2010001", tei2[0], "", "", ""],
+            ["1001", "2010002", tei1[0], "", "", ""],
+            ["1001", "2010003", "", "+46701234599", "", ""],
+            ["1001", "2019999", "ABCDEF012345678", "", "", ""],
+        ],
+    )
+    imported = ok(demo, "sub", "import", str(path), "--by", ANNA, "-f", "json").json()
+    assert (imported["created"], imported["updated"]) == (1, 3)
+    number = last_changeset(demo)
+    ops = query(demo, "SELECT op, rid FROM row_changes WHERE changeset_id = ? ORDER BY id", (number,))
+    # unbind (2 rows), the update (3 rows), then the insert, as the statements ran
+    assert ops == [("update", 2010001), ("update", 2010002)] + [
+        ("update", i) for i in (2010001, 2010002, 2010003)
+    ] + [("insert", 2019999)]
+    assert query(demo, "SELECT count(*) FROM audit WHERE changeset_id = ?", (number,)) == [(4,)]
+    result = undo(demo, number)
+    assert (result["removed"], result["reverted"]) == (1, 5)
     assert domain(demo) == before
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 ANNA = "anna.berg@polisen.example"
 MARIA = "maria.sund@nordbygg.example"
@@ -26,7 +26,7 @@ def demo(env):
 
 
 def status(env, issi: str) -> str:
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute("SELECT status FROM subscriptions WHERE issi = ?", (issi,)).fetchone()[0]
     finally:

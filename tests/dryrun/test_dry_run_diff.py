@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -255,9 +254,9 @@ def test_jsonl_dry_run_is_one_change_a_line(demo):
 
 
 def _query(env, sql: str) -> list[tuple]:
-    import sqlite3
+    from helpers import db as store_db
 
-    conn = sqlite3.connect(Path(env.db))
+    conn = store_db.connect(env.db)
     try:
         return conn.execute(sql).fetchall()
     finally:

@@ -4,7 +4,6 @@ the actor check, bounded counts, months from 2000-01, NFC zones, one customer-nu
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 OPS_BIN = Path(sys.executable).with_name("ops")
 HEADER = "customer,zone,date,attempts,setups_ok,established,terminated_ok\n"
@@ -48,9 +48,7 @@ def test_month_row_and_day_rows_racing_cannot_both_succeed(shop, tmp_path):
     )
     month = kpi_csv(tmp_path / "month.csv", "2001,Testzon,2026-10,3000,2990,2980,2970")
     shop.config.write_text("busy_timeout = 60.0\n", encoding="utf-8")  # waiting is the point here
-    lock = sqlite3.connect(shop.db, timeout=30)
-    lock.execute("BEGIN IMMEDIATE")  # every writer now queues behind this one
-    try:
+    with store_db.write_lock(shop.db):  # every writer now queues behind this one
         procs = []
         for file in (days, month):
             procs.append(
@@ -63,9 +61,6 @@ def test_month_row_and_day_rows_racing_cannot_both_succeed(shop, tmp_path):
                 )
             )
             time.sleep(1.0)  # let it read and validate its file (today: outside the lock)
-    finally:
-        lock.rollback()
-        lock.close()
     results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes == [0, 3], results
@@ -175,7 +170,7 @@ def test_the_maximum_count_comes_from_the_config(shop, tmp_path):
 
 def test_a_zone_stored_in_nfd_by_an_older_version_is_renamed_on_every_period(shop, tmp_path):
     nfd = unicodedata.normalize("NFD", "Göteborg")
-    conn = sqlite3.connect(shop.db)  # the state an earlier ops-cli left: zone names as typed
+    conn = store_db.connect(shop.db)  # the state an earlier ops-cli left: zone names as typed
     with conn:
         conn.executemany(
             "INSERT INTO kpi VALUES ('2001', ?, ?, 100, 99, 98, 97, '2026-10-31T00:00:00+00:00')",

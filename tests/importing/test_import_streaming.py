@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 from ops_cli.importing import Options, run_stream
 from ops_cli.roster.importing import ROSTER_COLUMNS
@@ -139,7 +139,7 @@ def test_sub_import_audit_records_before_and_after(demo, tmp_path):
     path = write(tmp_path / "s.csv", HEADER, [["1001", "2010001", "", "+46 70 111 22 33", "", ""]])
     r = demo.cli("sub", "import", str(path))
     assert r.code == 0, r.stderr
-    conn = sqlite3.connect(demo.db)
+    conn = store_db.connect(demo.db)
     action, obj, before, after = conn.execute(
         "SELECT action, object, before, after FROM audit ORDER BY id DESC LIMIT 1"
     ).fetchone()
@@ -190,7 +190,7 @@ def test_the_pipeline_consumes_200k_rows_without_holding_them(demo):
     assert result["created"] == n
     assert Row.alive == 0
     assert Row.most <= chunk + 20  # one chunk (and the header search's rows) at a time, never 200k
-    conn = sqlite3.connect(demo.db)
+    conn = store_db.connect(demo.db)
     assert conn.execute("SELECT count(*) FROM subscriptions WHERE issi >= 9000000").fetchone()[0] == n
     conn.close()
 

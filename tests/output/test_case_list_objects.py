@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import db as store_db
 from helpers.seed import seed_customer
 
 from ops_cli import cases, clock
@@ -59,7 +59,7 @@ def test_a_bad_stored_time_still_fails_as_before():
 @pytest.mark.parametrize("include_classified", [False, True])
 def test_case_list_objects_are_case_object_masked(env, ops, include_classified):
     seed_customer(ops, "1001", "Kund AB")
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     with conn:
         conn.executemany(
             "INSERT INTO cases (number, customer, reporter, channel, topic, department, status,"

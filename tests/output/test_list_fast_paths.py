@@ -94,12 +94,12 @@ def test_sub_list_same_bytes_in_every_format_as_the_dict_path(env, ops):
     """The command's output (tuple path) equals its rows rendered through the dict path,
     with values that need the CSV formula guard (written straight into the store)."""
     import json
-    import sqlite3
 
+    from helpers import db as store_db
     from helpers.seed import seed_customer
 
     seed_customer(ops, "1001", "Kund AB")
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     with conn:
         conn.executemany(
             "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"

@@ -21,6 +21,8 @@ from helpers.seed import seed_customer
 
 from ops_cli import cases, roster, subscriptions
 
+pytestmark = pytest.mark.sqlite_only("SQLite's EXPLAIN QUERY PLAN and trace callback")
+
 
 def captured(ops, call) -> list[str]:
     """The SELECTs a core call runs (bound values expanded by SQLite)."""

@@ -72,10 +72,10 @@ def big(tmp_path_factory):
     folder = tmp_path_factory.mktemp("big")
     env = Env(tmp=folder, db=folder / "ops.db", config=folder / "config.toml")
     assert env.run("-q", "roster", "customer", "add", "1001", "--name", "Stor kund").code == 0
-    import sqlite3
+    from helpers import db as store_db
 
     now = datetime(2026, 11, 20, tzinfo=UTC).isoformat()
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     with conn:
         conn.executemany(
             "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"

@@ -187,3 +187,68 @@ def test_the_fast_international_check_agrees_with_phonenumbers():
             with pytest.raises(ValueError):
                 phone(written)
     assert 100 < valid < len(samples)  # both kinds were tried
+
+
+def test_the_fast_international_check_agrees_on_every_regions_example_numbers():
+    """The per-country-code pattern accepts a number written with "+" only when phonenumbers
+    calls it valid, and gives the same E.164 (the example number of every type of every region,
+    and random digits under every country code)."""
+    import random
+
+    import phonenumbers
+
+    from ops_cli.parsers.contact import _plus_number, phone
+
+    rng = random.Random(16)
+    samples = [
+        phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+        for kind in range(12)
+        if (example := phonenumbers.example_number_for_type(region, kind)) is not None
+    ]
+    samples += [
+        f"+{c}{rng.randint(10**4, 10**12)}"
+        for c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+        for _ in range(5)
+    ]
+    fast = 0
+    for written in samples:
+        number = phonenumbers.parse(written, None)
+        want = (
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_valid_number(number)
+            else None
+        )
+        quick = _plus_number(written)
+        if quick is not None:
+            fast += 1
+            assert quick == want, written
+        try:
+            got = phone(written)
+        except ValueError:
+            got = None
+        assert got == want, written
+    assert fast > 500  # the fast path answered most of the valid ones
+
+
+def test_a_whole_phone_column_at_once_says_what_each_cell_says():
+    """``phone_column`` gives exactly ``phone`` of every cell, or None (then each cell is checked
+    one by one): one bad, empty, damaged or other-country cell anywhere and it does not answer."""
+    import phonenumbers
+
+    from ops_cli.parsers.contact import phone, phone_column
+
+    for region in ("SE", "DK", "DE", "NL"):  # each its country code's only region
+        column = [
+            phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            for kind in range(12)
+            if (example := phonenumbers.example_number_for_type(region, kind)) is not None
+            and phonenumbers.is_valid_number(example)
+        ]
+        assert phone_column(column) == [phone(cell) for cell in column], region
+    assert phone_column(["+47 40 61 23 45"]) is None  # +47 is Norway and Svalbard: the full parse decides
+    good = ["+46 70 123 45 67", "+46 (70) 765-43.21", "+46-8-123 456 78"]
+    assert phone_column(good) == [phone(cell) for cell in good]
+    for odd in ("", "+", "+ 46701234567", "+46 070 123 45 67", "+4670123", "+45 32 12 34 56", "0701234567"):
+        assert phone_column([*good, odd]) is None, odd
+    assert phone_column([]) is None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 import subprocess
 import sys
+
+import pytest
+from helpers import db as store_db
 
 from ops_cli import config as cfg
 
@@ -17,7 +19,8 @@ def test_init_creates_config_template_and_store(env):
     doc = result.json()
     assert doc["config_created"] is True and doc["db_created"] is True
     assert env.config.read_text() == cfg.TEMPLATE
-    assert stat.S_IMODE(env.db.stat().st_mode) == 0o600
+    if not store_db.is_pg(env.db):
+        assert stat.S_IMODE(env.db.stat().st_mode) == 0o600
     assert "wrote config template" in result.stderr
     again = env.run("init", "-f", "json").json()
     assert again["config_created"] is False and again["db_created"] is False
@@ -82,6 +85,7 @@ def test_config_set_bad_key_and_value(env):
     assert unknown_get.code == 3 and "unknown config key nope" in unknown_get.stderr
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 def test_db_check_healthy_and_corrupted(env):
     env.run("init")
     ok = env.run("db", "check", "-f", "json")
@@ -104,9 +108,7 @@ def test_db_backup_and_log(env):
     result = env.run("db", "backup", str(target), "-f", "json")
     assert result.code == 0, result.stderr
     assert result.json()["backup"] == str(target)
-    conn = sqlite3.connect(target)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    assert store_db.scalar(target, "PRAGMA integrity_check") == "ok"  # a backup is an SQLite file
     again = env.run("db", "backup", str(target))
     assert again.code == 6 and "already exists" in again.stderr
 

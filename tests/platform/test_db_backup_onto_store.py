@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only("the store's own file and its WAL/journal files")
+
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
 def test_backup_onto_the_store_or_its_files_is_refused(env, suffix):

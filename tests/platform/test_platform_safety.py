@@ -12,9 +12,10 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from helpers import db as store_db
 
 from ops_cli.errors import ExitStatus
-from ops_cli.store import StoreUnreadable, latest_version
+from ops_cli.store import StoreUnreadable, latest_version, migration_files
 
 OPS = [sys.executable, "-m", "ops_cli"]
 
@@ -67,11 +68,13 @@ def test_config_that_is_a_folder_or_a_fifo(env):
     assert not env.db.exists()
 
 
+@pytest.mark.sqlite_only("a store file that is a FIFO")
 def test_store_that_is_a_fifo(env):
     os.mkfifo(env.db)
     _one_error(env.run("db", "log"), 3, f"the store path {env.db} is not a regular file")
 
 
+@pytest.mark.sqlite_only("the store file's permissions")
 def test_read_only_store_says_read_only_and_changes_nothing(env):
     prefix = _unprivileged()
     assert env.run("init").code == 0
@@ -136,9 +139,10 @@ def test_db_backup_refuses_existing_replaces_with_force(env):
     assert target.read_text() == "old"
     result = env.run("db", "backup", str(target), "--force")
     assert result.code == 0, result.stderr
-    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store_db.scalar(target, "PRAGMA integrity_check") == "ok"  # a backup is an SQLite file
     assert oct(target.stat().st_mode & 0o777) == "0o600"
-    assert sorted(p.name for p in env.tmp.iterdir()) == ["b.db", "config.toml", "ops.db"]
+    store_file = [] if store_db.is_pg(env.db) else ["ops.db"]
+    assert sorted(p.name for p in env.tmp.iterdir()) == ["b.db", "config.toml", *store_file]
 
 
 def test_db_backup_missing_folder_and_dev_full(env):
@@ -208,7 +212,7 @@ def test_audit_records_the_real_time_and_the_business_time(env):
 
 @pytest.mark.parametrize("round_", [1, 2])
 def test_eight_processes_create_one_store_race_free(env, round_):
-    path = env.tmp / f"fresh{round_}" / "ops.db"
+    path = env.tmp / f"fresh{round_}" / "ops.db" if not store_db.is_pg(env.db) else env.db
     procs = [
         subprocess.Popen(
             [*OPS, "--db", str(path), "roster", "customer", "add", f"90{i:02d}", "--name", f"C{i}"],
@@ -221,16 +225,17 @@ def test_eight_processes_create_one_store_race_free(env, round_):
     ]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     assert [code for code, _ in results] == [0] * 8, results
-    conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
-        assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 8
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        conn.close()
+    assert store_db.scalar(path, "SELECT max(number) FROM schema_migrations") == latest_version()
+    assert store_db.scalar(path, "SELECT count(*) FROM schema_migrations") == len(migration_files())
+    assert store_db.scalar(path, "SELECT count(*) FROM customers") == 8
+    check = env.run("--db", str(path), "db", "check", "-f", "json")
+    assert check.code == 0 and check.json()["ok"] is True, check.stdout + check.stderr
+    if not store_db.is_pg(path):
+        assert store_db.scalar(path, "PRAGMA journal_mode") == "wal"
+        assert store_db.scalar(path, "PRAGMA user_version") == latest_version()
 
 
+@pytest.mark.sqlite_only("an empty file put in WAL mode")
 def test_existing_empty_file_gets_wal(env):
     env.db.touch(mode=0o600)
     # A read command refuses an empty file (exit 4, tests/scripting_qa); a write command builds
@@ -241,6 +246,23 @@ def test_existing_empty_file_gets_wal(env):
     conn.close()
 
 
+def test_store_holding_a_newer_migration_is_refused_and_untouched(env):
+    assert env.run("init").code == 0
+    newer = latest_version() + 1
+    with store_db.connect(env.db) as conn:
+        conn.execute("UPDATE meta SET value = '9.1.0' WHERE key = 'ops_cli_version'")
+        conn.execute(
+            "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+            (newer, f"{newer:04d}_future.sql", "2030-01-01T00:00:00+00:00"),
+        )
+    before = env.snapshot()
+    result = env.run("roster", "customer", "add", "9001", "--name", "X")
+    _one_error(result, 6, f"the store {env.db} was made by ops-cli 9.1.0")
+    assert "upgrade ops-cli" in result.stderr
+    assert env.snapshot() == before
+
+
+@pytest.mark.sqlite_only("the schema version in SQLite's user_version")
 def test_store_made_by_a_newer_ops_cli_is_refused_and_untouched(env):
     assert env.run("init").code == 0
     conn = sqlite3.connect(env.db)

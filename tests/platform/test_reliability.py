@@ -1,6 +1,7 @@
 """Reliability goals (engineering.md): kill -9 mid-import, two writers at once, backup during writes.
 
-These run the real installed `ops` in subprocesses against a real store file.
+These run the real installed `ops` in subprocesses against a real store, on both backends
+(SQLite: a file; PostgreSQL: a server): a killed import leaves all of its rows or none.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import OPS_BIN
+from helpers import db as store_db
 
 from ops_cli.admin import check_store
 
@@ -33,12 +34,8 @@ def _big_roster(path: Path, rows: int = ROWS, customer: str = "5001") -> Path:
     return path
 
 
-def _entries(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM roster_entries").fetchone()[0]
-    finally:
-        conn.close()
+def _entries(db) -> int:
+    return store_db.scalar(db, "SELECT count(*) FROM roster_entries")
 
 
 @pytest.fixture(scope="module")
@@ -74,29 +71,73 @@ def _kill_when(proc: subprocess.Popen, ready, timeout: float = 60) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
+class SqliteProgress:
+    """A writer seen from outside, on SQLite: the store file open, bytes in the WAL file."""
+
+    def __init__(self, db: Path):
+        self.db = db.resolve()
+
+    def opened(self, proc: subprocess.Popen) -> bool:
+        return _has_open(proc.pid, self.db)
+
+    def written(self) -> int:
+        return _wal_size(self.db)
+
+    def close(self) -> None:
+        pass
+
+
+class PgProgress:
+    """A writer seen from outside, on PostgreSQL: another session on the store's database,
+    the roster table's size on disk (it grows with rows not yet committed)."""
+
+    def __init__(self, db: str):
+        import psycopg
+
+        self.conn = psycopg.connect(str(db), autocommit=True)
+
+    def opened(self, proc: subprocess.Popen) -> bool:
+        sql = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return self.conn.execute(sql).fetchone()[0] > 0
+
+    def written(self) -> int:
+        return self.conn.execute("SELECT pg_total_relation_size('roster_entries')").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 PHASES = {
     # the import has opened the store but not yet written to it (reading, validating, planning)
-    "before-writing": lambda proc, db, base: _has_open(proc.pid, db) and _wal_size(db) <= base,
-    # the transaction has started filling the WAL file
-    "writing-early": lambda proc, db, base: _wal_size(db) > base + 64 * 1024,
-    # well into the rows' pages (the whole import writes about 13 MB)
-    "writing-late": lambda proc, db, base: _wal_size(db) > base + 4 * 1024 * 1024,
+    "before-writing": lambda proc, seen, base: seen.opened(proc) and seen.written() <= base,
+    # the transaction has started writing (the WAL file, the table's pages)
+    "writing-early": lambda proc, seen, base: seen.written() > base + 64 * 1024,
+    # well into the rows' pages (the whole import writes about 13 MB on SQLite)
+    "writing-late": lambda proc, seen, base: seen.written() > base + 4 * 1024 * 1024,
 }
 
 
 @pytest.mark.parametrize("phase", list(PHASES))
 def test_sigkill_mid_import_leaves_all_rows_or_none(env, big_csv, phase):
-    if phase == "before-writing" and not Path("/proc/self/fd").is_dir():
+    pg = store_db.is_pg(env.db)
+    if phase == "before-writing" and not pg and not Path("/proc/self/fd").is_dir():
         pytest.skip("needs /proc to see the store opened")
     assert env.run("init").code == 0
-    baseline = _wal_size(env.db)
+    seen = PgProgress(env.db) if pg else SqliteProgress(env.db)
+    baseline = seen.written()
     proc = subprocess.Popen(
         [str(OPS_BIN), "roster", "import", str(big_csv)],
         env=env.environ(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _kill_when(proc, lambda: PHASES[phase](proc, env.db.resolve(), baseline))
+    try:
+        _kill_when(proc, lambda: PHASES[phase](proc, seen, baseline))
+    finally:
+        seen.close()
     check = env.run("db", "check", "-f", "json")
     assert check.code == 0, check.stdout + check.stderr
     # Killed before the commit: nothing of the import is in the store.

@@ -8,11 +8,19 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import db as store_db
 
 from ops_cli.errors import Conflict, InvalidInput
 from ops_cli.store import StoreUnreadable, _statements, latest_version, migration_files, open_store
 
 
+@pytest.fixture
+def db(env):
+    """The test's store on the backend of the run (a path on SQLite, a URL on PostgreSQL)."""
+    return env.db
+
+
+@pytest.mark.sqlite_only("the store file's mode, WAL and PRAGMAs")
 def test_new_store_is_private_wal_and_fully_migrated(tmp_path: Path):
     path = tmp_path / "deep" / "er" / "ops.db"  # a missing folder is created
     store = open_store(path)
@@ -26,16 +34,16 @@ def test_new_store_is_private_wal_and_fully_migrated(tmp_path: Path):
         store.close()
 
 
-def test_migrations_are_numbered_and_run_once(tmp_path: Path):
+def test_migrations_are_numbered_and_run_once(db):
     numbers = [m[0] for m in migration_files()]
     assert numbers == sorted(set(numbers)) and numbers[0] == 1
-    path = tmp_path / "ops.db"
-    open_store(path).close()
-    store = open_store(path)  # second open: nothing pending, nothing re-run
+    open_store(db).close()
+    store = open_store(db)  # second open: nothing pending, nothing re-run
     try:
         assert store.user_version() == numbers[-1]
-        names = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        names = set(store_db.tables(db))
         assert {"audit", "meta", "customers", "roster_entries", "subscriptions", "cases"} <= names
+        assert store_db.scalar(db, "SELECT count(*) FROM schema_migrations") == len(numbers)
     finally:
         store.close()
 
@@ -50,17 +58,20 @@ def test_statement_splitter_keeps_trigger_bodies_whole():
     assert len(parts) == 2 and parts[1].startswith("CREATE TRIGGER") and parts[1].endswith("END;")
 
 
-def test_audit_is_append_only(tmp_path: Path):
-    store = open_store(tmp_path / "ops.db")
+def test_audit_is_append_only(db):
+    """A trigger refuses UPDATE and DELETE on the audit, on both backends."""
+    store = open_store(db)
     try:
         with store.write():
             store.audit("anna@x.example", "test.add", "thing:1", None, {"a": 1})
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(store_db.DatabaseError, match="append-only"):
             with store.write():
                 store.execute("UPDATE audit SET actor = 'mallory'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(store_db.DatabaseError, match="append-only"):
             with store.write():
                 store.execute("DELETE FROM audit")
+        with pytest.raises(store_db.DatabaseError, match="append-only"):  # not even from outside ops
+            store_db.execute(db, "DELETE FROM audit")
         log = store.audit_log()
         assert [(r["actor"], r["action"], r["after"]) for r in log] == [
             ("anna@x.example", "test.add", {"a": 1})
@@ -69,8 +80,8 @@ def test_audit_is_append_only(tmp_path: Path):
         store.close()
 
 
-def test_audit_outside_a_transaction_is_a_programming_error(tmp_path: Path):
-    store = open_store(tmp_path / "ops.db")
+def test_audit_outside_a_transaction_is_a_programming_error(db):
+    store = open_store(db)
     try:
         with pytest.raises(RuntimeError):
             store.audit("a", "b", "c")
@@ -78,8 +89,8 @@ def test_audit_outside_a_transaction_is_a_programming_error(tmp_path: Path):
         store.close()
 
 
-def test_write_rolls_back_everything_on_error(tmp_path: Path):
-    store = open_store(tmp_path / "ops.db")
+def test_write_rolls_back_everything_on_error(db):
+    store = open_store(db)
     try:
         with pytest.raises(ValueError):
             with store.write():
@@ -88,14 +99,14 @@ def test_write_rolls_back_everything_on_error(tmp_path: Path):
                     store.execute("INSERT INTO meta (key, value) VALUES ('b', '2')")
                 raise ValueError("boom")
         assert store.query("SELECT * FROM meta WHERE key IN ('a', 'b')") == []
-        assert not store.conn.in_transaction
+        assert not store.in_transaction
+        assert store_db.query(db, "SELECT * FROM meta WHERE key IN ('a', 'b')") == []
     finally:
         store.close()
 
 
-def test_second_writer_waits_instead_of_failing(tmp_path: Path):
-    path = tmp_path / "ops.db"
-    first, second = open_store(path), open_store(path, busy_timeout=10)
+def test_second_writer_waits_instead_of_failing(db):
+    first, second = open_store(db), open_store(db, busy_timeout=10)
     released = threading.Event()
 
     def hold_lock():
@@ -119,9 +130,8 @@ def test_second_writer_waits_instead_of_failing(tmp_path: Path):
     second.close()
 
 
-def test_busy_past_the_timeout_is_a_conflict(tmp_path: Path):
-    path = tmp_path / "ops.db"
-    holder, waiter = open_store(path), open_store(path, busy_timeout=0.1)
+def test_busy_past_the_timeout_is_a_conflict(db):
+    holder, waiter = open_store(db), open_store(db, busy_timeout=0.1)
     try:
         with holder.write():
             with pytest.raises(Conflict, match="busy"):
@@ -153,8 +163,9 @@ def test_not_a_database_is_reported_not_crashed(tmp_path: Path):
         open_store(path)
 
 
-def test_backup_is_a_consistent_openable_copy(tmp_path: Path):
-    store = open_store(tmp_path / "ops.db")
+def test_backup_is_a_consistent_openable_copy(db, tmp_path: Path):
+    """On both backends the backup is one SQLite file that opens as a store."""
+    store = open_store(db)
     try:
         with store.write():
             store.execute("INSERT INTO meta (key, value) VALUES ('k', 'v')")
@@ -175,7 +186,7 @@ def test_backup_is_a_consistent_openable_copy(tmp_path: Path):
         store.close()
 
 
-def _columns(store, table: str) -> set[str]:
+def _columns(store, table: str) -> set[str]:  # SQLite: the tests below build old store files
     return {row[1] for row in store.query(f"PRAGMA table_info({table})")}
 
 
@@ -217,11 +228,10 @@ def test_a_migration_numbered_below_the_version_still_runs(tmp_path: Path):
         store.close()
 
 
-def test_a_store_holding_a_migration_this_program_lacks_is_refused(tmp_path: Path):
-    path = tmp_path / "ops.db"
-    store = open_store(path)
+def test_a_store_holding_a_migration_this_program_lacks_is_refused(db):
+    store = open_store(db)
     with store.write():
         store.execute("INSERT INTO schema_migrations VALUES (155, '0155_future.sql', 'x')")
     store.close()
     with pytest.raises(Conflict, match="made by ops-cli .*upgrade ops-cli"):
-        open_store(path)
+        open_store(db)

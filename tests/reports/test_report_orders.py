@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from helpers import db as store_db
 from test_report_quarterly import english
 
 from ops_cli import roster
@@ -35,7 +34,7 @@ def world(env, ops):
 
 
 def orders(env) -> list[tuple]:
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute(
             "SELECT customer, quarter, ordered_by, send_to, report_date, fee, currency FROM report_orders"
@@ -45,7 +44,7 @@ def orders(env) -> list[tuple]:
 
 
 def audit_actions(env) -> list[tuple]:
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute("SELECT actor, action FROM audit WHERE action LIKE 'report.%'").fetchall()
     finally:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from helpers import db as store_db
 
 _TEMPLATE: dict[str, object] = {}
 
 
 def demo(env, tmp_path_factory=None):
-    """The demo store (loaded once per session, copied for each test)."""
-    if "db" not in _TEMPLATE:
+    """The demo store (loaded once per session, copied for each test; loaded each time on
+    PostgreSQL)."""
+    if store_db.is_pg(env.db):
+        assert env.run("init", "--demo").code == 0
+    elif "db" not in _TEMPLATE:
         assert env.run("init", "--demo").code == 0
         keep = env.tmp.parent / f"{env.tmp.name}-demo-template.db"
         shutil.copy(env.db, keep)
@@ -152,6 +156,7 @@ def test_cron_line_pages_only_when_something_is_due(env):
 
 
 def test_exit_status_on_an_unreadable_store_is_never_one(env):
+    env.db = env.tmp / "ops.db"  # a damaged file, on either run
     env.db.write_bytes(b"this is not sqlite at all" * 100)
     run = env.run("case", "callbacks", "--exit-status", "-q")
     assert run.code == 3 and run.stderr.startswith("error: ") and "not a readable ops store" in run.stderr

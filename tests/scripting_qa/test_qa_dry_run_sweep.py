@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from helpers import db as store_db
 
 NOW = "2026-11-25T10:00:00"
 ANNA = "anna.berg@polisen.example"
@@ -53,11 +52,7 @@ def demo(env):
 
 
 def dump(db) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+    return store_db.dump(db)
 
 
 @pytest.mark.parametrize("args", WRITES, ids=lambda a: " ".join(a[:2]))
@@ -97,6 +92,7 @@ def test_exit_status_is_never_1_for_a_broken_store(env, args, store):
     if store == "missing":
         env.db = env.tmp / "nope" / "ops.db"
     elif store == "garbage":
+        env.db = env.tmp / "ops.db"  # a file, on either run
         env.db.write_bytes(b"\x00\x13garbage" * 500)
     else:
         env.db = env.tmp

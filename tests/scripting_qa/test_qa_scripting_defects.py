@@ -134,6 +134,7 @@ def test_undo_list_takes_columns_like_every_list(demo):
 
 
 def test_a_read_command_on_an_empty_store_file_does_not_build_a_store(env):
+    env.db = env.tmp / "ops.db"  # an empty file, on either run
     env.db.write_bytes(b"")
     r = env.run("case", "list")
     assert r.code == 4, r.stderr

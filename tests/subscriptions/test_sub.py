@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from helpers import db as store_db
 from test_sub_support import (
     CONTACT,
     ORDERER,
@@ -29,7 +28,7 @@ def world(env, ops):
 
 
 def status_of(env, issi):
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         row = conn.execute("SELECT status FROM subscriptions WHERE issi = ?", (issi,)).fetchone()
         return row[0] if row else None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 
 import pytest
+from helpers import db as store_db
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_sub_support import (
@@ -43,7 +43,7 @@ def deliver(env, case, at="2026-11-19T10:00"):
 
 
 def sub_row(env, issi):
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute("SELECT issi, tei, status FROM subscriptions WHERE issi = ?", (issi,)).fetchone()
     finally:
@@ -162,7 +162,7 @@ def test_order_case_lists_the_changes_and_everything_is_audited(world, ops):
     shown = world.cli("case", "show", number, "-f", "json").json()
     assert shown["topic"] == "order"
     assert shown["customer"] == "1001"
-    conn = sqlite3.connect(world.db)
+    conn = store_db.connect(world.db)
     body = conn.execute(
         "SELECT e.body FROM case_entries e JOIN cases c ON c.id = e.case_id WHERE c.number = ?", (number,)
     ).fetchone()[0]
@@ -189,7 +189,7 @@ def test_order_case_lists_the_changes_and_everything_is_audited(world, ops):
     assert sub_row(world, 2010002) == (2010002, tei(2010002), "active")  # pending: unchanged
     conn.close()
     deliver(world, number)
-    conn = sqlite3.connect(world.db)
+    conn = store_db.connect(world.db)
     assert [row[:2] for row in conn.execute(query).fetchall()] == [
         ("sub.order", f"case:{number}"),
         ("sub.change", "sub:2010001"),

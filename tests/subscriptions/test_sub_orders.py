@@ -3,9 +3,8 @@ given-up ISSIs never reused (13.14) and number ranges (issue 12)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from helpers import db as store_db
 from test_sub_support import (
     CONTACT,
     ORDERER,
@@ -48,7 +47,7 @@ def place(env, rows, name="order.xlsx", *extra):
 
 
 def query(env, sql, *params):
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
@@ -228,6 +227,8 @@ def test_an_issi_given_up_in_a_change_is_never_reused(world):
 
 def test_retired_issis_backfilled_from_past_orders(tmp_path):
     """Migration 0110 on a store whose orders were applied at once (the old behaviour)."""
+    import sqlite3  # an SQLite file an older ops-cli left
+
     from ops_cli.store import migration_files
 
     conn = sqlite3.connect(tmp_path / "old.db")
@@ -434,7 +435,7 @@ def test_an_order_of_another_customer_is_listed_only_for_it(world):
 def test_delivering_an_order_placed_before_the_upgrade_changes_nothing_again(world):
     """Orders placed before migration 0110 were applied at once (applied_at backfilled): deliver marks."""
     order = place(world, tei_changes([2010001]))
-    conn = sqlite3.connect(world.db)
+    conn = store_db.connect(world.db)
     conn.execute("UPDATE change_orders SET applied_at = received_at")
     conn.commit()
     conn.close()

@@ -3,12 +3,12 @@ rule functions the importer calls."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import time
 
 import pytest
 from conftest import OPS_BIN
+from helpers import db as store_db
 from test_sub_support import ORDERER, OTHER_ORDERER, VIEWER, build_world, write_csv
 
 from ops_cli.subscriptions import actor_may, check_import_row_rules, load_retired_issis
@@ -27,7 +27,7 @@ def world(env, ops):
 
 
 def status_of(env, issi):
-    conn = sqlite3.connect(env.db)
+    conn = store_db.connect(env.db)
     try:
         return conn.execute("SELECT status FROM subscriptions WHERE issi = ?", (issi,)).fetchone()[0]
     finally:
@@ -49,19 +49,16 @@ def refused(env, code, *args, messages=()):
 def test_activate_file_waiting_behind_terminate_never_revives_it(world):
     """`sub activate --file` starts while a terminate holds the write lock: it must see the terminate."""
     path = write_csv(world.tmp / "issis.csv", ["issi"], [[2010025], [2010026]])
-    conn = sqlite3.connect(world.db, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    conn.execute("UPDATE subscriptions SET status = 'terminated' WHERE issi = 2010026")
-    proc = subprocess.Popen(
-        [str(OPS_BIN), "sub", "activate", "--file", str(path), "--by", ORDERER],
-        env=world.environ(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(1.5)  # let it read (old code read the rows here, before waiting for the lock)
-    conn.execute("COMMIT")
-    conn.close()
+    with store_db.write_lock(world.db) as conn:
+        conn.execute("UPDATE subscriptions SET status = 'terminated' WHERE issi = 2010026")
+        proc = subprocess.Popen(
+            [str(OPS_BIN), "sub", "activate", "--file", str(path), "--by", ORDERER],
+            env=world.environ(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)  # let it read (old code read the rows here, before waiting for the lock)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 6, err
     assert "error: ISSI 2010026 is terminated and cannot be activated; nothing was changed" in err

@@ -59,7 +59,8 @@ def check_columns(cols: Columns) -> tuple[list[list[Any]], RowErrors]:
     names, name_errors = text.names(vals["name"])
     for i, message in name_errors.items():
         errors.setdefault(i, []).append(("name", message))
-    phones = parse_column(_phones(vals, n), contact.phone, "phone", errors)  # E.164, Excel damage refused
+    cells = _phones(vals, n)  # E.164, Excel damage refused; the usual column of "+" numbers at once
+    phones = contact.phone_column(cells) or parse_column(cells, contact.phone, "phone", errors)
     if "function" in kinds:
         for i, kind in enumerate(kinds):
             if kind == "function" and roles[i].__class__ is str:

@@ -12,6 +12,7 @@ set-based, with one audit record per customer touched. An unchanged sheet writes
 
 from __future__ import annotations
 
+import heapq
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -25,8 +26,10 @@ from ops_cli.roster.importing.rows import ROSTER_COLUMNS, validate_roster
 from ops_cli.roster.invariants import check_roster_invariants, kind_roles_problem
 from ops_cli.store import imports
 from ops_cli.store import roster as q
+from ops_cli.store.audit import audit_many
 
 DATA = ("name", "phone", "kind", "roles")
+AUDIT_BATCH = 500  # customers' audit records written at once
 
 
 class StreamedRosterImporter(StreamImporter):
@@ -54,8 +57,10 @@ class StreamedRosterImporter(StreamImporter):
         for number, row in batch.first_row.items():
             self.first_row.setdefault(number, row)
         numbers, records = batch.numbers, batch.records
-        index = range(len(records)) if batch.all_valid else list(batch.valid.values())
-        rows = [(*records[i], numbers[i]) for i in index]
+        if batch.all_valid:  # each record with its row number, in C
+            rows = list(map(tuple.__add__, records, zip(numbers)))
+        else:
+            rows = [(*records[i], numbers[i]) for i in batch.valid.values()]
         if imports.roster_stage_add(store, rows) == len(rows):
             return
         for c, e, *data, first in imports.roster_stage_earlier(store, rows):
@@ -111,27 +116,27 @@ class StreamedRosterImporter(StreamImporter):
             imports.roster_stage_write(st, at)
 
     def _audit(self, st: Any, actor: str, now: Any) -> None:
-        """One audit record per customer touched (as the whole-sheet path writes them)."""
-        cursor = imports.roster_stage_changes(st)
-        for number, group in groupby(cursor, key=itemgetter(0)):
-            change: dict[str, Any] = {"created": [], "updated": {}, "removed": []}
+        """One audit record per customer touched (as the whole-sheet path writes them), written in
+        batches as the customers come (memory bounded by a batch, not by the file)."""
+        created = ((c, 0, emails) for c, emails in imports.roster_stage_created(st))
+        updated = ((c, 1, rows) for c, rows in imports.roster_stage_updated(st))
+        batch: list[tuple[str, str, str, Any, Any]] = []
+        for number, group in groupby(heapq.merge(created, updated, key=itemgetter(0)), key=itemgetter(0)):
+            found = {kind: value for _, kind, value in group}
+            change: dict[str, Any] = {"created": found.get(0, []), "updated": {}, "removed": []}
             before: dict[str, Any] = {}
-            for _c, email, act, *values in group:
-                if act == "create":
-                    change["created"].append(email)
-                else:
-                    change["updated"][email] = dict(zip(DATA, values[:4], strict=True))
-                    before[email] = dict(zip(DATA, values[4:], strict=True))
+            for email, *values in found.get(1, ()):
+                change["updated"][email] = dict(zip(DATA, values[:4], strict=True))
+                before[email] = dict(zip(DATA, values[4:], strict=True))
             if number in self.creating:
                 change["customer_created"] = {"number": number, "name": self.creating[number]}
-            st.audit(
-                actor,
-                "roster.import",
-                f"customer:{number}",
-                before or None,
-                {"file": self.file, **change},
-                at=now,
+            batch.append(
+                (actor, "roster.import", f"customer:{number}", before or None, {"file": self.file, **change})
             )
+            if len(batch) == AUDIT_BATCH:
+                audit_many(st, batch, at=now)
+                batch = []
+        audit_many(st, batch, at=now)
 
     def result(self, plan: dict[str, int], outcome: Outcome) -> dict[str, Any]:
         return {
