@@ -11,8 +11,11 @@ A command uses it like this (the core call stays the one written for the real ru
     if dryrun.active(ctx):  # the command's --dry-run (DryRunOpt)
         return
 
+or, when all it does after is a line on stderr and the result, :func:`run_and_emit`.
+
 Commands whose core has its own dry run (imports, `sub change`, `swap add`) keep its result
-(a contract) and add the rows with :func:`imported`, :func:`with_changes` and :func:`show_rows`.
+(a contract) and add the rows with :func:`imported`, then :func:`emit_imported` (or
+:func:`with_changes` and :func:`show_rows`).
 Asking before a write (`sub terminate`) is :func:`commands._confirm.confirm_changes`.
 Only the store is rolled back: never route a call that also writes a file through here.
 """
@@ -47,6 +50,19 @@ def run(ctx: Any, fmt: OutputFormat, write: Callable[[], T]) -> T:
     else:
         show_rows(rows, fmt)
     return result
+
+
+def run_and_emit(
+    ctx: Any, fmt: OutputFormat, write: Callable[[], T], message: Callable[[T], str] | None = None
+) -> None:
+    """The usual write command: :func:`run` its one core call; without --dry-run, then
+    ``message(result)`` on stderr (when given) and the result in ``fmt``."""
+    result = run(ctx, fmt, write)
+    if active(ctx):
+        return
+    if message is not None:
+        info(message(result))
+    emit(result, fmt)
 
 
 def diff(ops: Any, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
@@ -129,3 +145,16 @@ def imported(ctx: Any, skip_invalid: bool, call: Callable[[bool], dict]) -> tupl
 def with_changes(result: dict, rows: list | None) -> dict:
     """The import's result with the diff under :func:`key_for` (when there is one)."""
     return result if rows is None else {**result, key_for(result): rows}
+
+
+def emit_imported(
+    result: dict, rows: list | None, fmt: OutputFormat, shown: Any = None, columns: list[str] | None = None
+) -> None:
+    """An import's (or another own-dry-run command's) output: in JSON the whole result with the
+    diff (:func:`with_changes`); in another format ``shown`` (default: the result) in
+    ``columns``, then the diff's rows (:func:`show_rows`)."""
+    if OutputFormat(fmt) is OutputFormat.json:
+        emit(with_changes(result, rows), fmt)
+        return
+    emit(result if shown is None else shown, fmt, columns=columns)
+    show_rows(rows, fmt)

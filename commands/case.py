@@ -300,7 +300,8 @@ def list_(
         include_classified=include_classified,
     )
     if scripting.show_listing(exit_status):
-        found = emit(rows, fmt, columns=None if fmt is OutputFormat.json else LIST_COLUMNS)
+        whole = fmt in (OutputFormat.json, OutputFormat.jsonl)  # every field (jsonl: whatever columns)
+        found = emit(rows, fmt, columns=None if whole else LIST_COLUMNS)
     else:
         found = next(rows, None) is not None  # a stream: one row tells
     scripting.exit_if_found(found, exit_status)

@@ -123,6 +123,10 @@ def _save_customer(
         _emit_customer(result, fmt)
 
 
+def _entry_saved(result: dict) -> str:
+    return f"{result['result']} {result['email']} in the roster of customer {result['customer']}"
+
+
 def _emit_customer(result: dict, fmt: OutputFormat) -> None:
     for message in result.pop("warnings", []):
         warn(message)
@@ -285,12 +289,8 @@ def customer_import(
             ),
         )
     say_sheet(result)
-    if fmt is OutputFormat.json:
-        emit(dryrun.with_changes(result, diff), fmt)
-        return
-    emit({k: result[k] for k in ("created", "updated", "unchanged")}, fmt)
-    dryrun.show_rows(diff, fmt)
-    if dry_run:
+    dryrun.emit_imported(result, diff, fmt, {k: result[k] for k in ("created", "updated", "unchanged")})
+    if dry_run and fmt is not OutputFormat.json:
         info("dry run: nothing was written")
 
 
@@ -347,7 +347,7 @@ def add(
     ops roster add -c 2001 -e eva.lund@nordbygg.example --name "Eva Lund" \\
     -r contact --by maria.sund@nordbygg.example
     """
-    result = dryrun.run(
+    dryrun.run_and_emit(
         ctx,
         fmt,
         lambda: core.add_entry(
@@ -360,11 +360,8 @@ def add(
             kind=None if function is None else ("function" if function else "person"),
             by=by,
         ),
+        _entry_saved,
     )
-    if dryrun.active(ctx):
-        return
-    info(f"{result['result']} {result['email']} in the roster of customer {result['customer']}")
-    emit(result, fmt)
 
 
 @app.command("set")
@@ -404,17 +401,14 @@ def set_(
 
     ops roster set -c 1001 -e olle.ek@polisen.example -r viewer -r contact
     """
-    result = dryrun.run(
+    dryrun.run_and_emit(
         ctx,
         fmt,
         lambda: core.set_entry(
             get_ops(ctx), customer, email, name=name, roles=role, phone=phone, kind=kind, by=by
         ),
+        _entry_saved,
     )
-    if dryrun.active(ctx):
-        return
-    info(f"{result['result']} {result['email']} in the roster of customer {result['customer']}")
-    emit(result, fmt)
 
 
 @app.command("remove")
@@ -435,11 +429,12 @@ def remove(
 
     ops roster remove -c 2001 -e johan.dahl@nordbygg.example
     """
-    result = dryrun.run(ctx, fmt, lambda: core.remove_entry(get_ops(ctx), customer, email, by=by))
-    if dryrun.active(ctx):
-        return
-    info(f"removed {result['email']} from the roster of customer {result['customer']}")
-    emit(result, fmt)
+    dryrun.run_and_emit(
+        ctx,
+        fmt,
+        lambda: core.remove_entry(get_ops(ctx), customer, email, by=by),
+        lambda r: f"removed {r['email']} from the roster of customer {r['customer']}",
+    )
 
 
 @app.command("list")
@@ -585,11 +580,8 @@ def import_(
         info(f"{'would create' if dry_run else 'created'} customer{'s' if len(created) > 1 else ''} {listed}")
     if dry_run:
         info("dry run: nothing was written")
-    if fmt is OutputFormat.json:
-        emit(dryrun.with_changes(result, diff), fmt)
-        return
-    emit({k: result[k] for k in ("created", "updated", "unchanged", "removed", "rejected")}, fmt)
-    dryrun.show_rows(diff, fmt)
+    counts = {k: result[k] for k in ("created", "updated", "unchanged", "removed", "rejected")}
+    dryrun.emit_imported(result, diff, fmt, counts)
 
 
 @app.command("export")

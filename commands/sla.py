@@ -142,11 +142,12 @@ def set_code(
     ops = get_ops(ctx)
     sla.known_customer(ops, customer)  # an unknown customer fails before the prompt
     code = _read_code("Support code", confirm=True)
-    result = dryrun.run(ctx, fmt, lambda: sla.set_code(ops, customer, code, by=by))
-    if dryrun.active(ctx):
-        return
-    info(f"support code {result['code']} for customer {result['customer']}")
-    emit(result, fmt)
+    dryrun.run_and_emit(
+        ctx,
+        fmt,
+        lambda: sla.set_code(ops, customer, code, by=by),
+        lambda r: f"support code {r['code']} for customer {r['customer']}",
+    )
 
 
 @app.command("verify-code")
@@ -289,8 +290,7 @@ def kpi_import(
     )
     if dry_run:
         info("dry run: nothing was written")
-    emit(dryrun.with_changes(result, diff) if fmt is OutputFormat.json else kpi.summary_of(result), fmt)
-    dryrun.show_rows(diff, fmt)
+    dryrun.emit_imported(result, diff, fmt, kpi.summary_of(result))
 
 
 @kpi_app.command("list")

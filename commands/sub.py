@@ -142,8 +142,7 @@ def import_(
     info(f"{prefix} {result['created']}, updated {result['updated']}, unchanged {result['unchanged']}")
     if dry_run and fmt is not OutputFormat.json:
         result = {k: v for k, v in result.items() if k != "rows"}
-    emit(dryrun.with_changes(result, diff) if fmt is OutputFormat.json else result, fmt)
-    dryrun.show_rows(diff, fmt)
+    dryrun.emit_imported(result, diff, fmt)
 
 
 @app.command("list")
@@ -545,13 +544,12 @@ def deliver(
     from ops_cli.subscriptions import deliver as deliver_core
 
     ops = get_ops(ctx)
-    result = dryrun.run(ctx, fmt, lambda: deliver_core(ops, case, at=ops.at(at), by=by))
-    if dryrun.active(ctx):
-        return
-    info(
-        f"order {result['case']} delivered {'on time' if result['on_time'] else 'LATE'} (due {result['due']})"
+    dryrun.run_and_emit(
+        ctx,
+        fmt,
+        lambda: deliver_core(ops, case, at=ops.at(at), by=by),
+        lambda r: f"order {r['case']} delivered {'on time' if r['on_time'] else 'LATE'} (due {r['due']})",
     )
-    emit(result, fmt)
 
 
 @app.command("order")
@@ -627,16 +625,14 @@ def _addon(ctx, issis, service, by, at, fmt, add: bool) -> None:
     from ops_cli.subscriptions import order_addon
 
     ops = get_ops(ctx)
-    result = dryrun.run(
-        ctx, fmt, lambda: order_addon(ops, issis, service=service, add=add, by=by, at=ops.at(at))
+    dryrun.run_and_emit(
+        ctx,
+        fmt,
+        lambda: order_addon(ops, issis, service=service, add=add, by=by, at=ops.at(at)),
+        lambda r: (
+            f"order case {r['case']}: add-on {r['service']} for {r['quantity']}, promised by {r['due']}"
+        ),
     )
-    if dryrun.active(ctx):
-        return
-    due = result["due"]
-    info(
-        f"order case {result['case']}: add-on {result['service']} for {result['quantity']}, promised by {due}"
-    )
-    emit(result, fmt)
 
 
 @addon_app.command("add")

@@ -155,11 +155,7 @@ def add(
         )
     verb = "would add" if dry_run else "added"
     info(f"{verb} {result['created']} unit(s), {result['unchanged']} unchanged")
-    if fmt is OutputFormat.json:
-        emit(dryrun.with_changes(result, diff), fmt)
-    else:
-        emit(result["units"], fmt, columns=["serial", "customer", "model", "change"])
-        dryrun.show_rows(diff, fmt)
+    dryrun.emit_imported(result, diff, fmt, result["units"], ["serial", "customer", "model", "change"])
 
 
 @app.command("list")
@@ -245,12 +241,9 @@ def target(
         raise typer.BadParameter("give a target N or --clear", param_hint="N")
     from ops_cli import swap
 
-    result = dryrun.run(
+    dryrun.run_and_emit(
         ctx, fmt, lambda: swap.set_target(get_ops(ctx), customer, model, None if clear else count, by=by)
     )
-    if dryrun.active(ctx):
-        return
-    emit(result, fmt)
 
 
 @app.command("refill-request")
@@ -354,10 +347,7 @@ def delivered(
     from ops_cli import swap
 
     o = get_ops(ctx)
-    result = dryrun.run(ctx, fmt, lambda: swap.delivered(o, serial, at=o.at(at), by=by))
-    if dryrun.active(ctx):
-        return
-    emit(result, fmt)
+    dryrun.run_and_emit(ctx, fmt, lambda: swap.delivered(o, serial, at=o.at(at), by=by))
 
 
 @app.command("shipments")
@@ -426,7 +416,7 @@ def return_(
     from ops_cli import swap
 
     o = get_ops(ctx)
-    result = dryrun.run(
+    dryrun.run_and_emit(
         ctx,
         fmt,
         lambda: swap.return_unit(
@@ -440,9 +430,6 @@ def return_(
             by=by,
         ),
     )
-    if dryrun.active(ctx):
-        return
-    emit(result, fmt)
 
 
 @app.command("repair")
@@ -466,12 +453,9 @@ def repair(
     from ops_cli import swap
 
     o = get_ops(ctx)
-    result = dryrun.run(
+    dryrun.run_and_emit(
         ctx, fmt, lambda: swap.repair(o, serial, out_of_warranty=out_of_warranty, at=o.at(at), by=by)
     )
-    if dryrun.active(ctx):
-        return
-    emit(result, fmt)
 
 
 @app.command("retire")
@@ -492,10 +476,7 @@ def retire(
     from ops_cli import swap
 
     o = get_ops(ctx)
-    result = dryrun.run(ctx, fmt, lambda: swap.retire(o, serial, at=o.at(at), by=by))
-    if dryrun.active(ctx):
-        return
-    emit(result, fmt)
+    dryrun.run_and_emit(ctx, fmt, lambda: swap.retire(o, serial, at=o.at(at), by=by))
 
 
 @app.command("freight")

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ops_cli import clock
-from ops_cli.calendar import OpeningHours, WorkCalendar
 from ops_cli.config import Config, load
-from ops_cli.parsers import contact
 from ops_cli.store import Store, open_store
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ops_cli.calendar import OpeningHours, WorkCalendar
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Ops:
     ) -> Ops:
         """Resolve config and store as the command line does (flag > env > config > default)."""
         config = load(config_path)
-        contact.set_region(config.get("phone.region"))  # numbers without a country code
+        _set_phone_region(config.get("phone.region"))
         return cls(config=config, db_path=config.db_path(db_path))
 
     @property
@@ -82,3 +85,18 @@ class Ops:
     def actor(self, by: str | None = None) -> str:
         """Who the audit names: ``--by``, else the config's operator, else the OS user."""
         return by.strip().lower() if by else self.config.operator()
+
+
+def _set_phone_region(region: str | None) -> None:
+    """The region of phone numbers without a country code (config ``phone.region``).
+
+    The phone parsers load on first use (compiling their patterns is a good part of a read
+    command's start-up): while they are not loaded and the region is their starting one
+    (``SE``), there is nothing to set."""
+    import sys
+
+    if "ops_cli.parsers.phones" not in sys.modules and (region or "SE").strip().upper() == "SE":
+        return
+    from ops_cli.parsers.phones import set_region
+
+    set_region(region)

@@ -134,6 +134,45 @@ def iter_json_texts(texts: Iterable[str], batch: int = 1000) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
+def _separated_encoder():
+    """The C encoder with a NUL between items: JSON text never holds a raw control character
+    (the encoder escapes them in strings), so the NULs mark exactly where items meet."""
+    from json.encoder import c_make_encoder, encode_basestring
+
+    if c_make_encoder is None:
+        return None
+    return c_make_encoder(None, _json_default, encode_basestring, None, ": ", "\x00", False, False, True)
+
+
+_SEPARATED = _separated_encoder()
+
+
+def iter_flat_json_texts(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = JSON_BATCH
+) -> Iterator[str]:
+    """Compact JSON texts, one a row, of value tuples in ``columns`` order whose values are
+    all scalars (text, numbers, booleans, None; or what :func:`plain` makes a scalar, e.g. a
+    time): the same text as :func:`to_json` of ``dict(zip(columns, row))`` with
+    ``indent=None``. One C-encoder call writes a batch of rows as lists and the keys come from
+    a template, instead of encoding every key of every row."""
+    from json.encoder import encode_basestring
+
+    width = len(columns)
+    rows = iter(rows)
+    if _SEPARATED is None or not width:
+        yield from (_COMPACT(dict(zip(columns, row, strict=True))) for row in rows)
+        return
+    template = "{" + ", ".join(encode_basestring(c).replace("%", "%%") + ": %s" for c in columns) + "}"
+    while chunk := list(islice(rows, batch)):
+        # "[[v\0v]\0[v\0v]]": a row's values end at "]\0[" (no value ends with "]": scalars)
+        values = "".join(_SEPARATED(chunk, 0))[2:-2].replace("]\x00[", "\x00").split("\x00")
+        if len(values) != width * len(chunk) or set(map(len, chunk)) != {width}:  # not flat: the safe way
+            yield from (_COMPACT(dict(zip(columns, row, strict=True))) for row in chunk)
+            continue
+        # a row's values a tuple (the length was checked: no row is cut)
+        yield from map(template.__mod__, zip(*[iter(values)] * width, strict=False))
+
+
 def iter_jsonl_texts(texts: Iterable[str], batch: int = 1000) -> Iterator[str]:
     """:func:`iter_jsonl` for rows already written as compact JSON texts."""
     texts = iter(texts)

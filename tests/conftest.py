@@ -31,6 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help=f"run the tests on PostgreSQL: a server URL (default: ${DB_URL_VAR}; unset = SQLite)",
     )
+    parser.addoption(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="run only the K-th of N parts (whole test files, balanced by count): N runs use N cores",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,7 +57,27 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"ops store backend: {store_db.backend_name()}"
 
 
+def _shard(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the K-th of N parts: whole files (module fixtures are built once), the biggest
+    file first into the part with the fewest tests so far."""
+    k, n = (int(x) for x in config.getoption("--shard").split("/"))
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    parts: list[list[str]] = [[] for _ in range(n)]
+    sizes = [0] * n
+    for name in sorted(files, key=lambda f: (-len(files[f]), f)):
+        least = sizes.index(min(sizes))
+        parts[least].append(name)
+        sizes[least] += len(files[name])
+    keep = set(parts[k - 1])
+    config.hook.pytest_deselected(items=[i for i in items if i.nodeid.split("::")[0] not in keep])
+    items[:] = [i for i in items if i.nodeid.split("::")[0] in keep]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--shard"):
+        _shard(config, items)
     if store_db.backend_name() == "sqlite":
         return
     for item in items:

@@ -30,37 +30,100 @@ Rules (``domain.md`` "Cases"):
   of exports entirely unless asked.
 """
 
-from ops_cli.cases.callbacks import check_every, due_callbacks, record_callback, set_callback
-from ops_cli.cases.common import (
-    CALLBACK_ROLES,
-    CHANNELS,
-    CLASSIFICATIONS,
-    MASK,
-    SLA_CALLBACK_ROLES,
-    STATUSES,
-    case_object,
-)
-from ops_cli.cases.demo import DEMO_KEY, load_demo
-from ops_cli.cases.opening import open_case
-from ops_cli.cases.queries import (
-    EXPORT_COLUMNS,
-    check_days,
-    departments,
-    export,
-    list_cases,
-    show_case,
-    stale,
-)
-from ops_cli.cases.schedule import Due, callback_record, due_times, punctuality
-from ops_cli.cases.thread import (
-    assign,
-    close,
-    customer_message,
-    grant,
-    note,
-    reopen,
-    reply,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ops_cli.cases.callbacks import check_every, due_callbacks, record_callback, set_callback
+    from ops_cli.cases.common import (
+        CALLBACK_ROLES,
+        CHANNELS,
+        CLASSIFICATIONS,
+        MASK,
+        SLA_CALLBACK_ROLES,
+        STATUSES,
+        case_object,
+    )
+    from ops_cli.cases.demo import DEMO_KEY, load_demo
+    from ops_cli.cases.opening import open_case
+    from ops_cli.cases.queries import (
+        EXPORT_COLUMNS,
+        check_days,
+        departments,
+        export,
+        list_cases,
+        show_case,
+        stale,
+    )
+    from ops_cli.cases.schedule import Due, callback_record, due_times, punctuality
+    from ops_cli.cases.thread import (
+        assign,
+        close,
+        customer_message,
+        grant,
+        note,
+        reopen,
+        reply,
+    )
+
+# Where each public name lives: loaded on first use, so `ops case list` imports the queries
+# alone (not the schedule, the opening rules, the thread or the demo).
+_HOME = {
+    "check_every": "callbacks",
+    "due_callbacks": "callbacks",
+    "record_callback": "callbacks",
+    "set_callback": "callbacks",
+    "CALLBACK_ROLES": "common",
+    "CHANNELS": "common",
+    "CLASSIFICATIONS": "common",
+    "MASK": "common",
+    "SLA_CALLBACK_ROLES": "common",
+    "STATUSES": "common",
+    "case_object": "common",
+    "DEMO_KEY": "demo",
+    "load_demo": "demo",
+    "open_case": "opening",
+    "EXPORT_COLUMNS": "queries",
+    "check_days": "queries",
+    "departments": "queries",
+    "export": "queries",
+    "list_cases": "queries",
+    "show_case": "queries",
+    "stale": "queries",
+    "Due": "schedule",
+    "callback_record": "schedule",
+    "due_times": "schedule",
+    "punctuality": "schedule",
+    "assign": "thread",
+    "close": "thread",
+    "customer_message": "thread",
+    "grant": "thread",
+    "note": "thread",
+    "reopen": "thread",
+    "reply": "thread",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name (or a submodule) of the package, imported when first asked for."""
+    home = _HOME.get(name)
+    if home is None:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "Due",

@@ -4,16 +4,12 @@ and the one-change-per-transaction helper."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from itertools import product
 from typing import Any
 
 from ops_cli import clock
 from ops_cli.errors import Conflict, InvalidInput, NotFound, NotPermitted
-from ops_cli.parsers.text import hidden_character
-from ops_cli.permissions import is_desk_agent, require_actor
 from ops_cli.store import cases as sql
 
 CHANNELS = ("portal", "email", "phone", "radio", "sla")
@@ -70,6 +66,8 @@ def check_actor(ops, st, row: Any, by: str | None, who: str) -> None:
     is the configured operator. Call inside the write transaction, before any write."""
     if by is None:
         return
+    from ops_cli.permissions import is_desk_agent, require_actor  # writes only: not for a listing
+
     email = by.strip().lower()
     config, customer = ops.config, row["customer"]
     if who == AGENT:
@@ -153,12 +151,31 @@ LISTED_COLUMNS = (
 )  # fmt: skip
 
 
+#: The fields of a listed case (:func:`case_objects`), in this order.
+CASE_FIELDS = (
+    "number", "customer", "customer_name", "topic", "department", "agent", "status", "critical",
+    "classification", "opened_at", "next_callback_at", "subject", "reporter", "channel", "area",
+    "facility", "occurred_at", "priority", "sla_tier", "feedback_hours", "last_activity_at",
+    "closed_at", "resolution", "organisation", "reporter_name", "reporter_phone",
+)  # fmt: skip
+
+
 def case_objects(
     ops, rows: Iterable[Sequence[Any]], names: Any, include_classified: bool = True
 ) -> Iterator[dict[str, Any]]:
     """:func:`case_object` (masked by :func:`_mask` unless ``include_classified``) for each
     row of :data:`LISTED_COLUMNS` values: a listing's per-row work, without a lookup by name
     or a time-zone conversion a value (``tests/cases`` holds the two to the same output)."""
+    fields = CASE_FIELDS
+    for values in case_tuples(ops, rows, names, include_classified):
+        yield dict(zip(fields, values, strict=True))
+
+
+def case_tuples(
+    ops, rows: Iterable[Sequence[Any]], names: Any, include_classified: bool = True
+) -> Iterator[tuple[Any, ...]]:
+    """The values of :func:`case_objects`, a tuple of :data:`CASE_FIELDS` order a row: the one
+    conversion pass of a listing (the JSON writer takes them without a dict a row)."""
     local = local_times(ops.tz)
     hidden = () if include_classified else ("sensitive", "secret")
     for (
@@ -167,46 +184,45 @@ def case_objects(
         occurred, priority, sla_tier, feedback_hours, last, closed,
         resolution, organisation, reporter_name, reporter_phone,
     ) in rows:  # fmt: skip
-        obj = {
-            "number": number,
-            "customer": customer,
-            "customer_name": names.get(customer) if customer else None,
-            "topic": topic,
-            "department": department,
-            "agent": agent,
-            "status": status,
-            "critical": bool(critical),
-            "classification": classification,
-            "opened_at": local(opened),
-            "next_callback_at": local(due) if due is not None and status != "closed" else None,
-            "subject": subject,
-            "reporter": reporter,
-            "channel": channel,
-            "area": area,
-            "facility": facility,
-            "occurred_at": None if occurred is None else local(occurred),
-            "priority": priority,
-            "sla_tier": sla_tier,
-            "feedback_hours": feedback_hours,
-            "last_activity_at": local(last),
-            "closed_at": None if closed is None else local(closed),
-            "resolution": resolution,
-            "organisation": organisation,
-            "reporter_name": reporter_name,
-            "reporter_phone": reporter_phone,
-        }
         if classification in hidden:
             if subject:
-                obj["subject"] = MASK
+                subject = MASK
             if resolution:
-                obj["resolution"] = MASK
-        yield obj
+                resolution = MASK
+        yield (
+            number,
+            customer,
+            names.get(customer) if customer else None,
+            topic,
+            department,
+            agent,
+            status,
+            bool(critical),
+            classification,
+            local(opened),
+            local(due) if due is not None and status != "closed" else None,
+            subject,
+            reporter,
+            channel,
+            area,
+            facility,
+            None if occurred is None else local(occurred),
+            priority,
+            sla_tier,
+            feedback_hours,
+            local(last),
+            None if closed is None else local(closed),
+            resolution,
+            organisation,
+            reporter_name,
+            reporter_phone,
+        )
 
 
-# ":MM:SS+00:00" (how a stored time ends) -> ":MM:SS", for :func:`local_times`
-# (3,600 entries: built on first use).
+# ":MM:SS+00:00" (how a stored time ends) -> ":MM:SS", for :func:`local_times`: filled as
+# tails come up (at most 3,600 entries), each checked once against _TAIL.
 _STORED_TAIL: dict[str, str] = {}
-_SIXTY = [f"{n:02d}" for n in range(60)]
+_TAIL = re.compile(r":[0-5][0-9]:[0-5][0-9]\+00:00")
 
 
 def local_times(tz: Any) -> Callable[[str | None], str | None]:
@@ -214,25 +230,51 @@ def local_times(tz: Any) -> Callable[[str | None], str | None]:
     takes the local hour and offset of its UTC hour from a table filled as hours come up;
     an hour with a change of offset, an offset that is not whole hours, or any other text
     goes the exact way. Same text as :func:`_local`, a fraction of the work."""
-    if not _STORED_TAIL:
-        _STORED_TAIL.update((t + "+00:00", t) for t in map(":".join, product(("",), _SIXTY, _SIXTY)))
     tails = _STORED_TAIL
+    tail_form = _TAIL.fullmatch
     hours: dict[str, tuple[str, str] | tuple[()]] = {}
+    days: dict[str, tuple[timedelta, str] | tuple[()]] = {}
+
+    def local_hour(prefix: str) -> tuple[str, str] | tuple[()]:
+        # A UTC day with one whole-hour offset gives each of its hours by adding it (a
+        # listing meets a new hour every few rows); any other day goes hour by hour.
+        day = days.get(prefix[:10])
+        if day is None:
+            day = days[prefix[:10]] = _day_offset(prefix[:10], tz)
+        if not day:
+            return _local_hour(prefix, tz)
+        return (datetime.fromisoformat(prefix + ":00:00") + day[0]).isoformat()[:13], day[1]
 
     def local(text: str | None) -> str | None:
         if text is None:
             return None
         rest = tails.get(text[13:])  # ":MM:SS" of a time as stored, else None
+        if rest is None and tail_form(text, 13):
+            rest = tails[text[13:]] = text[13:19]
         if rest is not None:
             hour = hours.get(text[:13])
             if hour is None:
-                hour = hours[text[:13]] = _local_hour(text[:13], tz)
+                hour = hours[text[:13]] = local_hour(text[:13])
             if hour:
                 return hour[0] + rest + hour[1]
         moment = clock.from_db(text, tz)
         return moment.isoformat() if moment else None
 
     return local
+
+
+def _day_offset(day: str, tz: Any) -> tuple[timedelta, str] | tuple[()]:
+    """The offset (and its text) of a UTC day that has one whole-hour offset from its first
+    second to its last, else ``()`` (a change of offset that day, or no date)."""
+    try:
+        start = clock.from_db(day + "T00:00:00+00:00", tz)
+        end = clock.from_db(day + "T23:59:59+00:00", tz)
+    except ValueError:  # not a date: the hour by hour way decides (and fails as before)
+        return ()
+    offset = start.utcoffset()
+    if offset != end.utcoffset() or offset is None or offset % timedelta(hours=1):
+        return ()
+    return offset, start.isoformat()[19:]
 
 
 def _local_hour(prefix: str, tz: Any) -> tuple[str, str] | tuple[()]:
@@ -266,14 +308,19 @@ def _text(
         if required:
             raise InvalidInput(f"{what} is empty; give some text")
         return None
+    import unicodedata  # writes only: not for a listing
+
     text = unicodedata.normalize("NFC", text)
     bad = (_LINE_CONTROL if line else _CONTROL).search(text)
     if bad:
         hint = "; keep it to one line" if bad.group() in "\r\n" else ""
         raise InvalidInput(f"{what} contains the control character U+{ord(bad.group()):04X}{hint}")
-    hidden = hidden_character(text) if line else None
-    if hidden:
-        raise InvalidInput(f"{what} contains the invisible character {hidden}; type it again")
+    if line:
+        from ops_cli.parsers.text import hidden_character  # writes only: not for a listing
+
+        hidden = hidden_character(text)
+        if hidden:
+            raise InvalidInput(f"{what} contains the invisible character {hidden}; type it again")
     limit = LINE_MAX if line else TEXT_MAX
     if bounded and len(text) > limit:
         raise InvalidInput(f"{what} is {len(text)} characters long; at most {limit}")

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ops_cli import clock, files
+from ops_cli import clock, files, render
 from ops_cli.cases.common import (
+    CASE_FIELDS,
     LISTED_COLUMNS,
     MASK,
     STATUSES,
@@ -18,7 +19,7 @@ from ops_cli.cases.common import (
     _local,
     _mask,
     case_object,
-    case_objects,
+    case_tuples,
 )
 from ops_cli.errors import InvalidInput
 from ops_cli.store import cases as sql
@@ -109,7 +110,9 @@ def list_cases(ops, *, include_classified: bool = False, **filters: Any) -> Iter
     (a listing streams; ``list(...)`` for a list).
     """
     rows = _query(ops, columns=LISTED_COLUMNS, **filters)
-    return case_objects(ops, rows, _CustomerNames(ops.store), include_classified)
+    values = case_tuples(ops, rows, _CustomerNames(ops.store), include_classified)
+    # An iterator of dicts for any caller; the JSON writers take the tuples without a dict a row.
+    return render.Rows(CASE_FIELDS, values, json=lambda: render.iter_flat_json_texts(CASE_FIELDS, values))
 
 
 class _CustomerNames(dict):
@@ -119,10 +122,13 @@ class _CustomerNames(dict):
         super().__init__()
         self._store = store
 
-    def get(self, number: Any, default: Any = None) -> Any:
-        if number not in self:
-            self[number] = sql.customer_names(self._store, [number]).get(number)
-        return dict.get(self, number, default)
+    def __missing__(self, number: Any) -> Any:
+        name = self[number] = sql.customer_names(self._store, [number]).get(number)
+        return name
+
+    #: ``names.get(number)`` (what :func:`case_objects` calls a row): one lookup in C for a
+    #: number seen before, the store asked once for a new one.
+    get = dict.__getitem__
 
 
 def show_case(ops, number: str, *, include_classified: bool = False) -> dict[str, Any]:

@@ -15,6 +15,8 @@ layout survive.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ops_cli.config.defaults import (
     AREA,
     DEFAULTS,
@@ -30,11 +32,30 @@ from ops_cli.config.defaults import (
     WEEKDAYS,
     Hours,
 )
-from ops_cli.config.editing import parse_cli_value, set_value, write_template
 from ops_cli.config.hours import _KNOWN_GOOD_HOURS as _KNOWN_GOOD_HOURS
 from ops_cli.config.hours import check_hours
 from ops_cli.config.loading import Config, default_config_path, load, read_toml, resolve_config_path
 from ops_cli.config.schema import check_value, merge, merge_open_table, validate
+
+if TYPE_CHECKING:
+    from ops_cli.config.editing import parse_cli_value, set_value, write_template
+
+
+def __getattr__(name: str) -> Any:
+    """The writing side (``ops init``, ``ops config set``), loaded when first asked for: a read
+    command does not import the TOML editor."""
+    if name in ("parse_cli_value", "set_value", "write_template"):
+        from ops_cli.config import editing
+
+        value = getattr(editing, name)
+        globals()[name] = value
+        return value
+    if name == "editing":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.editing")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Names of the flat module, kept for callers that used them.
 _check_hours = check_hours

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ops_cli.calendar import parse_hours
 from ops_cli.config.defaults import DEFAULTS, WEEKDAYS
 from ops_cli.errors import ConfigError
 
@@ -30,6 +29,8 @@ def check_hours(key: str, value: Any, source: str) -> dict[str, Any]:
             raise ConfigError(f'{source}: {key}.{day} must be "HH:MM-HH:MM" or a list of them')
     if value in _KNOWN_GOOD_HOURS:
         return dict(value)  # the template's own hours parse (a test checks it)
+    from ops_cli.calendar import parse_hours  # not for the template's hours: a read command's start-up
+
     try:
         parse_hours(value)
     except ValueError as exc:

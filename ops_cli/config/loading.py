@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ops_cli.calendar import OpeningHours, WorkCalendar
 from ops_cli.config.defaults import DEFAULTS, TEMPLATE
 from ops_cli.config.schema import plain_copy, validate
 from ops_cli.errors import ConfigError, InvalidInput
@@ -16,6 +15,8 @@ from ops_cli.files import os_cause
 
 if TYPE_CHECKING:
     from decimal import Decimal
+
+    from ops_cli.calendar import OpeningHours, WorkCalendar
 
 
 def default_config_path() -> Path:
@@ -84,12 +85,16 @@ class Config:
         return Path(user_data_dir("ops-cli")) / "ops.db"
 
     def work_calendar(self) -> WorkCalendar:
+        from ops_cli.calendar import WorkCalendar  # loaded by the commands that count days
+
         cal = self.data["calendar"]
         return WorkCalendar(cal["country"], cal["timezone"], tuple(cal["categories"]) or None)
 
     def opening_hours(self, dotted: str) -> OpeningHours:
         """Opening hours of a section holding ``hours`` and ``closed_on_holidays``
         (``desk``, ``customer_service``, ``sla.tiers.gold``...)."""
+        from ops_cli.calendar import OpeningHours
+
         section = self.get(dotted)
         return OpeningHours(self.work_calendar(), section["hours"], section["closed_on_holidays"])
 

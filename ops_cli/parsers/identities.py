@@ -20,6 +20,7 @@ meant for the user and names the rule that was broken.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 ISSI_MIN = 1
 ISSI_MAX = 16_777_214
@@ -117,16 +118,16 @@ def parse_msisdn(value: object) -> str | None:
 
 
 def is_issi(value: object) -> bool:
-    try:
-        parse_issi(value)
-    except IdentityError:
-        return False
-    return True
+    return _parses(parse_issi, value)
 
 
 def is_tei(value: object) -> bool:
+    return _parses(parse_tei, value)
+
+
+def _parses(parse: Callable[[object], object], value: object) -> bool:
     try:
-        parse_tei(value)
+        parse(value)
     except IdentityError:
         return False
     return True

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from . import chart
-from . import text as t
+from . import wording as t
 from .language import Lang, language
 
 CSS = """

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from . import pdfchart
-from . import text as t
+from . import wording as t
 from .language import Lang, language
 
 INK = (29, 36, 48)

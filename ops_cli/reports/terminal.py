@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import text as t
+from . import wording as t
 from .language import Lang, language
 
 

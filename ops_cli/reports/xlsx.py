@@ -22,7 +22,7 @@ import re
 import zipfile
 from typing import Any
 
-from . import text as t
+from . import wording as t
 from .language import Lang, language
 
 PCT = "0.00"

@@ -14,7 +14,6 @@ meanwhile): the same row changes in the same form, without a trigger firing per 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -26,7 +25,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ops_cli.store import pg_changes as _pg
-from ops_cli.store.audit import audit_record
 
 #: Tables whose rows are never captured nor undone: the audit and changeset records
 #: themselves, the migration ledger, store facts, the support-code lock-out counter, and the
@@ -244,14 +242,14 @@ def current(store: Any, actor: str | None = None, business_at: str | None = None
     if not store.__dict__.get("record_changes") or store.__dict__.get("_capture_version") is None:
         return None
     conn = store.conn
-    changeset = _ensure_sql(store)
+    number = _ensure_sql(store)
     conn.execute(
         "UPDATE changesets SET actor = coalesce(actor, ?), business_at = coalesce(business_at, ?),"
         " origin = coalesce(origin, ?) WHERE id = ?",
-        (actor, business_at, store.origin, changeset),
+        (actor, business_at, store.origin, number),
     )
-    store._changeset = changeset
-    return changeset
+    store._changeset = number
+    return number
 
 
 # ---------------------------------------------------------------- set-based capture (bulk writes)
@@ -382,158 +380,23 @@ def _inserts_sql(store: Any, table: str, rows: str) -> str:
     )
 
 
-# ---------------------------------------------------------------- reading
-def running(store: Any) -> int | None:
-    """The changeset the running write transaction made so far (None: nothing changed yet)."""
-    if not store.in_transaction:
-        return None
-    if store.__dict__.get("_changeset") is not None:
-        return store._changeset
-    if store.__dict__.get("_capture_version") is None:
-        return None
-    row = store.one("SELECT id FROM temp.ops_cs")
-    return row[0] if row else None
-
-
-def changeset(store: Any, number: int) -> sqlite3.Row | None:
-    return store.one("SELECT * FROM changesets WHERE id = ?", (number,))
-
-
-def row_changes(store: Any, number: int) -> list[sqlite3.Row]:
-    return store.query("SELECT * FROM row_changes WHERE changeset_id = ? ORDER BY id", (number,))
-
-
-def audit_of(store: Any, number: int) -> list[sqlite3.Row]:
-    return store.query(
-        "SELECT id, actor, action, object, before, after FROM audit WHERE changeset_id = ? ORDER BY id",
-        (number,),
-    )
-
-
-_LATER = """
-WITH mine AS (
-    SELECT tbl, rid FROM row_changes WHERE changeset_id = :cs
-    UNION SELECT tbl, old_rid FROM row_changes WHERE changeset_id = :cs AND old_rid IS NOT NULL
+# The reading side lives in changes_read.py (it uses the helpers above); its names stay here.
+from ops_cli.store.changes_read import (  # noqa: E402, F401  (the reading side, names kept here)
+    audit_filtered,
+    audit_of,
+    case_classification,
+    case_number,
+    changeset,
+    delete_by_key,
+    delete_row,
+    insert_row,
+    later_changes,
+    mark_undo,
+    recent,
+    row_changes,
+    row_image,
+    running,
+    undo_pairs,
+    undone_by,
+    update_row,
 )
-SELECT l.tbl, l.rid, l.changeset_id, coalesce(l.after, l.before) AS image
-FROM row_changes AS l JOIN mine AS m ON l.tbl = m.tbl AND (l.rid = m.rid OR l.old_rid = m.rid)
-WHERE l.changeset_id > :cs
-ORDER BY l.changeset_id, l.id
-"""
-
-
-def later_changes(store: Any, number: int) -> list[sqlite3.Row]:
-    """Row changes of later changesets on the rows this changeset touched."""
-    return store.query(_LATER, {"cs": number})
-
-
-def row_image(store: Any, table: str, rid: int) -> dict[str, Any] | None:
-    """The row as it is now, as the triggers would record it (or None)."""
-    cols = columns(store.conn, table)
-    row = store.one(f"SELECT {_image(cols, _q(table))} FROM main.{_q(table)} WHERE rowid = ?", (rid,))
-    return json.loads(row[0]) if row else None
-
-
-def delete_row(store: Any, table: str, rid: int) -> None:
-    store.execute(f"DELETE FROM main.{_q(table)} WHERE rowid = ?", (rid,))
-
-
-def delete_by_key(store: Any, table: str, image: dict[str, Any]) -> None:
-    """Remove a row holding the primary key of ``image`` (``--force`` re-inserting over it)."""
-    key = primary_key(store.conn, table)
-    if key:
-        where = " AND ".join(f"{_q(c)} IS ?" for c in key)
-        store.execute(f"DELETE FROM main.{_q(table)} WHERE {where}", [image.get(c) for c in key])
-
-
-def insert_row(store: Any, table: str, rid: int, image: dict[str, Any]) -> None:
-    cols = [c for c in columns(store.conn, table) if c in image]
-    names = ", ".join(["rowid", *(_q(c) for c in cols)])
-    marks = ", ".join("?" for _ in range(len(cols) + 1))
-    store.execute(
-        f"INSERT INTO main.{_q(table)} ({names}) VALUES ({marks})", [rid, *(image[c] for c in cols)]
-    )
-
-
-def update_row(store: Any, table: str, rid: int, new_rid: int, image: dict[str, Any]) -> int:
-    cols = [c for c in columns(store.conn, table) if c in image]
-    sets = ", ".join(["rowid = ?", *(f"{_q(c)} = ?" for c in cols)])
-    cursor = store.execute(
-        f"UPDATE main.{_q(table)} SET {sets} WHERE rowid = ?", [new_rid, *(image[c] for c in cols), rid]
-    )
-    return cursor.rowcount
-
-
-def undo_pairs(store: Any, after: int) -> dict[int, int]:
-    """{undo changeset: the changeset it reverted} for the changesets after ``after``."""
-    rows = store.query("SELECT id, undoes FROM changesets WHERE id > ? AND undoes IS NOT NULL", (after,))
-    return {row[0]: row[1] for row in rows}
-
-
-def undone_by(store: Any, number: int) -> int | None:
-    row = store.one("SELECT max(id) FROM changesets WHERE undoes = ?", (number,))
-    return row[0] if row else None
-
-
-def mark_undo(store: Any, changeset_id: int, undoes: int) -> None:
-    store.execute("UPDATE changesets SET undoes = ? WHERE id = ?", (undoes, changeset_id))
-
-
-def case_classification(store: Any, case_id: Any) -> str | None:
-    try:
-        row = store.one("SELECT classification FROM cases WHERE id = ?", (case_id,))
-    except sqlite3.OperationalError:
-        return None
-    return row[0] if row else None
-
-
-def case_number(store: Any, case_id: Any) -> str | None:
-    try:
-        row = store.one("SELECT number FROM cases WHERE id = ?", (case_id,))
-    except sqlite3.OperationalError:
-        return None
-    return row[0] if row else None
-
-
-# ---------------------------------------------------------------- listing
-_LIST = """
-SELECT c.id, c.at, c.business_at, c.actor, c.command, c.origin, c.undoes,
-       (SELECT json_group_object(action, n) FROM
-            (SELECT action, count(*) AS n FROM audit WHERE changeset_id = c.id GROUP BY action)) AS actions,
-       (SELECT json_group_object(k, n) FROM
-            (SELECT tbl || ' ' || op AS k, count(*) AS n FROM row_changes WHERE changeset_id = c.id
-             GROUP BY tbl, op)) AS rows,
-       (SELECT min(u.id) FROM changesets AS u WHERE u.undoes = c.id) AS undone_by
-FROM changesets AS c
-WHERE (:actor IS NULL OR c.actor = :actor)
-ORDER BY c.id DESC
-LIMIT :limit
-"""
-
-
-def recent(store: Any, limit: int, actor: str | None = None) -> list[sqlite3.Row]:
-    return store.query(_LIST, {"limit": limit, "actor": actor})
-
-
-# ---------------------------------------------------------------- the audit log, filtered
-_AUDIT = """
-SELECT a.id, a.at, a.business_at, a.actor, a.action, a.object, a.before, a.after, a.changeset_id,
-       CASE WHEN c.classification IN ('sensitive', 'secret') THEN 1 ELSE 0 END AS classified
-FROM audit AS a
-LEFT JOIN cases AS c ON a.object LIKE 'case:%' AND c.number = substr(a.object, 6)
-WHERE (:actor IS NULL OR a.actor = :actor)
-  AND (:object IS NULL OR a.object = :object OR a.object LIKE :within ESCAPE '\\')
-  AND (:action IS NULL OR a.action = :action OR a.action LIKE :action || '.%')
-  AND (:since IS NULL OR a.at >= :since)
-  AND (:until IS NULL OR a.at < :until)
-  AND (:changeset IS NULL OR a.changeset_id = :changeset)
-ORDER BY a.id DESC
-LIMIT :limit
-"""
-
-
-def audit_filtered(store: Any, limit: int, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The newest audit records that pass ``filters`` (actor, object, action, since, until,
-    changeset; None: any), newest first, with their ``classified`` flag; read from the
-    cursor row by row."""
-    return (audit_record(row, changeset=True) for row in store.execute(_AUDIT, {**filters, "limit": limit}))

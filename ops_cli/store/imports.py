@@ -7,8 +7,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from ops_cli.store import Store, changes
@@ -124,7 +122,7 @@ def sub_stage_customers(store: Store) -> list[str]:
     return [
         r[0]
         for r in store.conn.execute(
-            f"SELECT DISTINCT customer FROM {SUB_STAGE} WHERE ok"
+            f"SELECT DISTINCT customer FROM {SUB_STAGE} WHERE ok = 1"
             " AND customer IN (SELECT number FROM customers)"
         )
     ]
@@ -132,7 +130,7 @@ def sub_stage_customers(store: Store) -> list[str]:
 
 def sub_stage_unknown_customers(store: Store) -> list[tuple[int, str]]:
     """(row, customer) of good rows whose customer does not exist; those rows are set aside."""
-    where = "ok AND customer NOT IN (SELECT number FROM customers)"
+    where = "ok = 1 AND customer NOT IN (SELECT number FROM customers)"
     found = store.conn.execute(f"SELECT row, customer FROM {SUB_STAGE} WHERE {where}").fetchall()
     if found:
         store.conn.execute(f"UPDATE {SUB_STAGE} SET ok = 0 WHERE {where}")
@@ -142,7 +140,8 @@ def sub_stage_unknown_customers(store: Store) -> list[tuple[int, str]]:
 def sub_stage_foreign(store: Store) -> list[tuple[int, int, str]]:
     """(row, issi, customer) of good rows naming another customer's ISSI; set aside."""
     sql_from = (
-        f"FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND s.customer <> t.customer"
+        f"FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi"
+        " WHERE t.ok = 1 AND s.customer <> t.customer"
     )
     found = store.conn.execute(f"SELECT t.row, t.issi, t.customer {sql_from}").fetchall()
     if found:
@@ -160,12 +159,12 @@ def sub_stage_merge(store: Store) -> None:
     merged = ", ".join(f"{f} = COALESCE({t}.{f}, s.{f})" for f in fields)
     same = " AND ".join(f"COALESCE({t}.{f}, s.{f}) IS NOT DISTINCT FROM s.{f}" for f in fields)
     empty = " OR ".join(f"{t}.{f} IS NULL" for f in fields)
-    match = f"FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok"
+    match = f"FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok = 1"
     store.execute(f"UPDATE {t} SET act = 'update', {merged} {match} AND NOT ({same})")
     store.execute(f"UPDATE {t} SET {merged} {match} AND {t}.act IS NULL AND ({empty})")
     store.execute(
         f"UPDATE {t} SET act = 'create', kind = COALESCE(kind, 'standard'),"
-        " status = COALESCE(status, 'inactive') WHERE ok AND act IS NULL"
+        " status = COALESCE(status, 'inactive') WHERE ok = 1 AND act IS NULL"
         f" AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.issi = {t}.issi)"
     )
 
@@ -176,7 +175,7 @@ def sub_stage_rule_candidates(store: Store) -> list[sqlite3.Row]:
     return store.query(
         "SELECT t.row, t.issi, t.customer, t.tei, t.msisdn, t.kind, t.status, s.status AS was,"
         " s.issi IS NOT NULL AS existed"
-        f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND ("
+        f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi WHERE t.ok = 1 AND ("
         " (s.issi IS NULL AND t.issi IN (SELECT issi FROM retired_issis))"
         " OR (t.status = 'terminated' AND s.status IS NOT 'terminated')"
         " OR (t.kind = 'standby' AND t.status = 'active' AND s.status IS NOT 'active'))"
@@ -197,7 +196,8 @@ def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None,
     # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once,
     # so an unchanged row's TEI is held by no subscription but its own).
     live = (
-        f"SELECT row, issi, tei, act FROM {SUB_STAGE} WHERE ok AND tei IS NOT NULL AND status <> 'terminated'"
+        f"SELECT row, issi, tei, act FROM {SUB_STAGE}"
+        " WHERE ok = 1 AND tei IS NOT NULL AND status <> 'terminated'"
     )
     binding = "CASE WHEN act IN ('create', 'update') THEN 1 ELSE 0 END"
     if store.one(f"SELECT 1 FROM ({live}) l WHERE l.act IN ('create', 'update') LIMIT 1") is None:
@@ -205,7 +205,7 @@ def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None,
     store_held = store.execute(
         f"SELECT l.row, l.tei, s.issi, s.customer, NULL, l.issi FROM ({live}) l"
         " JOIN subscriptions s ON s.tei = l.tei AND s.status <> 'terminated'"
-        f" WHERE l.act IN ('create', 'update') AND s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok)"
+        f" WHERE l.act IN ('create', 'update') AND s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok = 1)"
     ).fetchall()
     held = {r[1] for r in store_held}
     in_file = store.execute(
@@ -220,7 +220,7 @@ def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None,
 
 def sub_stage_counts(store: Store) -> dict[str, int]:
     """Good rows by action (create / update / same)."""
-    rows = store.execute(f"SELECT act, count(*) FROM {SUB_STAGE} WHERE ok GROUP BY act")
+    rows = store.execute(f"SELECT act, count(*) FROM {SUB_STAGE} WHERE ok = 1 GROUP BY act")
     return {act or "same": n for act, n in rows}
 
 
@@ -230,7 +230,7 @@ def sub_stage_changes(store: Store) -> list[sqlite3.Row]:
         "SELECT t.row, t.issi, t.act, t.tei, t.msisdn, t.kind, t.status,"
         " s.tei AS old_tei, s.msisdn AS old_msisdn, s.kind AS old_kind, s.status AS old_status"
         f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi"
-        " WHERE t.ok AND t.act IN ('create', 'update') ORDER BY t.row"
+        " WHERE t.ok = 1 AND t.act IN ('create', 'update') ORDER BY t.row"
     )
 
 
@@ -255,7 +255,7 @@ def sub_stage_write(
     store: Store, head: tuple[Any, ...], at: str, *, form: str | None, confirm_reset: bool
 ) -> None:
     """Write the staged creates and updates, each with its audit record (before/after), set-based."""
-    if store.one(f"SELECT 1 FROM {SUB_STAGE} WHERE ok AND act IS NOT NULL LIMIT 1") is None:
+    if store.one(f"SELECT 1 FROM {SUB_STAGE} WHERE ok = 1 AND act IS NOT NULL LIMIT 1") is None:
         return  # an unchanged sheet: nothing to write
     four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
     after, params = _sub_after(four.format(p="t"), form, confirm_reset, "s.status")
@@ -264,15 +264,17 @@ def sub_stage_write(
         head,
         "sub.update",
         f"SELECT 'sub:' || t.issi AS object, json_object({four.format(p='s')}) AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok AND t.act = 'update'",
+        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok = 1 AND t.act = 'update'",
         params,
         order="t.row",
     )
     changed = (
         f"SELECT t.issi FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi"
-        " WHERE t.ok AND t.act = 'update'"
+        " WHERE t.ok = 1 AND t.act = 'update'"
     )
-    updating = f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok AND t.act = 'update'"
+    updating = (
+        f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok = 1 AND t.act = 'update'"
+    )
     with changes.bulk(store, "subscriptions") as rows:
         # TEIs moving between subscriptions of one file never collide: unbind the moving ones first.
         rows.update(
@@ -284,17 +286,17 @@ def sub_stage_write(
         rows.update(
             "UPDATE subscriptions SET tei = t.tei, msisdn = t.msisdn, kind = t.kind, status = t.status,"
             f" updated_at = ? FROM {SUB_STAGE} t"
-            " WHERE t.issi = subscriptions.issi AND t.ok AND t.act = 'update'",
+            " WHERE t.issi = subscriptions.issi AND t.ok = 1 AND t.act = 'update'",
             (at,),
             updating,
         )
         rows.insert(
             "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
             f" SELECT issi, customer, tei, msisdn, kind, status, ?, ? FROM {SUB_STAGE}"
-            " WHERE ok AND act = 'create'"
+            " WHERE ok = 1 AND act = 'create'"
             " ORDER BY issi",
             (at, at),
-            f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok AND t.act = 'create'",
+            f"FROM {SUB_STAGE} t JOIN subscriptions r ON r.issi = t.issi WHERE t.ok = 1 AND t.act = 'create'",
         )
     after, params = _sub_after(
         "'customer', t.customer, 'issi', t.issi, " + four.format(p="t"), form, confirm_reset, "NULL"
@@ -304,7 +306,7 @@ def sub_stage_write(
         head,
         "sub.create",
         f"SELECT 'sub:' || t.issi AS object, NULL AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t WHERE t.ok AND t.act = 'create'",
+        f" FROM {SUB_STAGE} t WHERE t.ok = 1 AND t.act = 'create'",
         params,
         order="t.row",
     )
@@ -315,149 +317,19 @@ def sub_stage_customer_of_row(store: Store, row: int) -> str | None:
     return found[0] if found else None
 
 
-# ------------------------------------------------------------------ `roster import`: the staging table
-ROSTER_STAGE = "import_roster"
-_ROSTER_FIELDS = "customer, email, name, phone, kind, roles"
-
-
-def roster_stage_create(store: Store) -> None:
-    _stage_create(
-        store,
-        ROSTER_STAGE,
-        "(customer TEXT NOT NULL, email TEXT NOT NULL, name TEXT, phone TEXT, kind TEXT, roles TEXT,"
-        " row INTEGER NOT NULL, act TEXT, PRIMARY KEY (customer, email)) WITHOUT ROWID",
-    )
-
-
-def roster_stage_drop(store: Store) -> None:
-    _stage_drop(store, ROSTER_STAGE)
-
-
-def roster_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
-    """(customer, email, name, phone, kind, roles, row) per row; a key already staged is left out.
-    Returns how many were staged."""
-    with staging(store):
-        cur = store.conn.executemany(
-            f"INSERT INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (customer, email) DO NOTHING",
-            rows,
-        )
-        return cur.rowcount
-
-
-def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The staged rows that share a key with ``rows`` but came from another (earlier) sheet row."""
-    keys = [(r[0], r[1], r[6]) for r in rows]
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), 300):  # the keys as a VALUES table: the same SQL on both backends
-        part = keys[start : start + 300]
-        found += store.conn.execute(
-            f"SELECT t.{_ROSTER_FIELDS.replace(', ', ', t.')}, t.row FROM {ROSTER_STAGE} t"
-            f" JOIN (VALUES {', '.join('(?, ?, CAST(? AS INTEGER))' for _ in part)}) AS k"
-            " ON t.customer = k.column1 AND t.email = k.column2 AND t.row <> k.column3",
-            [value for key in part for value in key],
-        ).fetchall()
-    return found
-
-
-def roster_stage_customers(store: Store) -> list[str]:
-    return [r[0] for r in store.conn.execute(f"SELECT DISTINCT customer FROM {ROSTER_STAGE}")]
-
-
-def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> None:
-    """Each staged row against the stored entry: create / update / same (``keep_*``: the sheet has
-    no such column, so the stored value stays). Only created and updated rows are marked (an
-    unchanged row keeps ``act`` NULL: a re-import of an unchanged sheet rewrites no staged row)."""
-    t = ROSTER_STAGE
-    phone = "r.phone" if keep_phone else f"{t}.phone"
-    kind = "r.kind" if keep_kind else f"{t}.kind"
-    same = " AND ".join(
-        f"{new} IS NOT DISTINCT FROM r.{old}"
-        for new, old in ((f"{t}.name", "name"), (phone, "phone"), (kind, "kind"), (f"{t}.roles", "roles"))
-    )
-    store.execute(
-        f"UPDATE {t} SET act = 'update', phone = {phone}, kind = {kind} FROM roster_entries r"
-        f" WHERE r.customer = {t}.customer AND r.email = {t}.email AND NOT ({same})"
-    )
-    store.execute(
-        f"UPDATE {t} SET act = 'create' WHERE NOT EXISTS"
-        f" (SELECT 1 FROM roster_entries r WHERE r.customer = {t}.customer AND r.email = {t}.email)"
-    )
-
-
-def roster_stage_counts(store: Store) -> dict[str, int]:
-    rows = store.execute(f"SELECT act, count(*) FROM {ROSTER_STAGE} GROUP BY act").fetchall()
-    return {act or "same": n for act, n in rows}
-
-
-def roster_stage_updated_functions(store: Store) -> list[tuple[int, str, str]]:
-    """(row, kind, roles) of updated rows whose entry is a function (sheet order)."""
-    return store.conn.execute(
-        f"SELECT row, kind, roles FROM {ROSTER_STAGE} WHERE act = 'update' AND kind = 'function' ORDER BY row"
-    ).fetchall()
-
-
-def roster_stage_planned(store: Store) -> dict[tuple[str, str], str]:
-    """(customer, email) -> roles of the updated rows and the created rows of the same customers."""
-    rows = store.conn.execute(
-        f"SELECT customer, email, roles FROM {ROSTER_STAGE} WHERE act = 'update' OR (act = 'create'"
-        f" AND customer IN (SELECT customer FROM {ROSTER_STAGE} WHERE act = 'update'))"
-    )
-    return {(c, e): r for c, e, r in rows}
-
-
-def roster_stage_created(store: Store) -> Iterator[tuple[str, list[str]]]:
-    """(customer, the emails created for it in sheet order) per customer, by customer: read in
-    the staging table's key order (no sort of the whole file in SQL), as plain tuples."""
-    cursor = store.execute(
-        f"SELECT customer, row, email FROM {ROSTER_STAGE} WHERE act = 'create' ORDER BY customer"
-    )
-    cursor.row_factory = None
-    for customer, group in groupby(cursor, key=itemgetter(0)):
-        yield customer, [email for _, _, email in sorted(group)]
-
-
-def roster_stage_updated(store: Store) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """(customer, its updated rows in sheet order) per customer, by customer; a row is (email,
-    name, phone, kind, roles, stored name, stored phone, stored kind, stored roles)."""
-    cursor = store.execute(
-        "SELECT t.customer, t.email, t.name, t.phone, t.kind, t.roles, r.name, r.phone, r.kind, r.roles"
-        f" FROM {ROSTER_STAGE} t JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email"
-        " WHERE t.act = 'update' ORDER BY t.customer, t.row"
-    )
-    cursor.row_factory = None
-    for customer, group in groupby(cursor, key=itemgetter(0)):
-        yield customer, [found[1:] for found in group]
-
-
-def roster_stage_write(store: Store, at: str) -> None:
-    t = ROSTER_STAGE
-    rows = (
-        f"FROM {t} t JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email WHERE t.act = ?"
-    )
-    with changes.bulk(store, "roster_entries") as bulk:
-        bulk.update(
-            "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
-            f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
-            " AND t.email = roster_entries.email AND t.act = 'update'",
-            (at,),
-            rows,
-            ("update",),
-        )
-        # SQLite: the new rows are those after the highest row id (appended rows get the next ids,
-        # and the write lock keeps others out): read back as a range of ids, with no join to the
-        # staging table and no sort. Near the id limit SQLite picks ids at random, and PostgreSQL's
-        # ids come from a sequence other sessions share: there they are found by their keys.
-        top = None if store.is_postgres else store.one("SELECT max(rowid) FROM roster_entries")[0] or 0
-        if top is not None and top < 1 << 62:
-            new, new_params = "FROM roster_entries r WHERE r.rowid > ?", (top,)
-        else:
-            new, new_params = rows, ("create",)
-        bulk.insert(
-            f"INSERT INTO roster_entries ({_ROSTER_FIELDS}, created_at, updated_at)"
-            f" SELECT {_ROSTER_FIELDS}, ?, ? FROM {t} WHERE act = 'create'"
-            " ORDER BY customer, email",  # key order (no sort): the indexes grow at their end
-            (at, at),
-            new,
-            new_params,
-        )
+# `roster import` lives in imports_roster.py (it uses the staging pieces above); its names stay here.
+from ops_cli.store.imports_roster import (  # noqa: E402, F401
+    ROSTER_STAGE,
+    roster_stage_add,
+    roster_stage_counts,
+    roster_stage_create,
+    roster_stage_created,
+    roster_stage_customers,
+    roster_stage_drop,
+    roster_stage_earlier,
+    roster_stage_merge,
+    roster_stage_planned,
+    roster_stage_updated,
+    roster_stage_updated_functions,
+    roster_stage_write,
+)

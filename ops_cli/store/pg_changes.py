@@ -153,12 +153,6 @@ def schema_version(conn: Any) -> int:
     return hash(tuple(row))
 
 
-def captured_tables(conn: Any, not_captured: frozenset[str]) -> list[str]:
-    from ops_cli.store.pg import PG
-
-    return [t for t in PG.tables(conn) if t not in not_captured]
-
-
 def _missing(conn: Any, tables: list[str]) -> tuple[list[str], list[str], bool]:
     """(tables without ops_rid, tables without the capture trigger, audit trigger missing)."""
     with_rid = {

@@ -42,11 +42,6 @@ _REWRITES = [
     (re.compile(r"\bjson_object\s*\(", re.I), "jsonb_build_object("),
     (re.compile(r"\bjson_group_object\s*\(", re.I), "jsonb_object_agg("),
     (re.compile(r"\bjson\s*\(", re.I), "jsonb("),
-    # A bare 0/1 flag column named ``ok`` used as a condition (the import staging tables).
-    (
-        re.compile(r"(\bWHERE|\bAND|\bOR|\bON)\s+((?:\w+\.)?ok)\b(?!\s*(?:=|<>|!=|<|>|\bIS\b))", re.I),
-        r"\1 \2 <> 0",
-    ),
 ]
 
 

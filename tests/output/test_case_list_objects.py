@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import db as store_db
 from helpers.seed import seed_customer
 
-from ops_cli import cases, clock
+from ops_cli import cases, clock, render
 from ops_cli.cases.common import _mask, case_object, local_times
 
 # UTC texts as stored, around the Swedish changes of 2026 (29 March 01:00 UTC, 25 October
@@ -92,3 +93,30 @@ def test_case_list_objects_are_case_object_masked(env, ops, include_classified):
     assert got == expected
     assert [list(g) for g in got] == [list(e) for e in expected]  # the same key order
     assert any(g["subject"] == "(classified)" for g in got) is not include_classified
+    # the JSON writers' texts (one C-encoder call a batch of rows): what to_json writes a dict
+    texts = list(cases.list_cases(ops, include_classified=include_classified).json())
+    assert texts == [render.to_json(e, indent=None) for e in expected]
+
+
+ODD_ROWS = [
+    ("x\x00y]\x00[", None, True, 1.5),
+    ("é ✓ \u2028", [1], {"k": "v"}, Decimal("2")),
+    ("", [1, 2], 3, datetime(2026, 1, 1, tzinfo=UTC)),
+    ('"]\\', "%s %(x)s", False, -0.0),
+    ("a", "b", "c", {1}),
+]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 200])
+def test_flat_json_texts_are_what_to_json_writes(batch):
+    """``render.iter_flat_json_texts`` (a listing's JSON rows from value tuples): byte for byte
+    ``to_json`` of each row's dict, whatever the values hold (control characters, brackets,
+    ``%``, non-ASCII, a nested value, which takes the per-row way)."""
+    columns = ["a", "b%s", 'c"q', "d"]
+    got = list(render.iter_flat_json_texts(columns, iter(ODD_ROWS), batch=batch))
+    assert got == [render.to_json(dict(zip(columns, row, strict=True)), indent=None) for row in ODD_ROWS]
+
+
+def test_flat_json_texts_refuse_a_row_of_another_width():
+    with pytest.raises(ValueError):
+        list(render.iter_flat_json_texts(["a", "b"], [("x", 1), ("y",)]))

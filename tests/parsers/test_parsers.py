@@ -197,7 +197,7 @@ def test_the_fast_international_check_agrees_on_every_regions_example_numbers():
 
     import phonenumbers
 
-    from ops_cli.parsers.contact import _plus_number, phone
+    from ops_cli.parsers.phones import _plus_number, phone
 
     rng = random.Random(16)
     samples = [

@@ -1,0 +1,124 @@
+"""`ops case list` into a pipe loads only what a listing needs: no rich, no sheet or database
+drivers, no phone parsers, none of the case package's writing modules; the packages that load
+their modules on first use still give every public name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+DRIVER = """
+import json, sys
+from ops_cli.commands.app import main
+report = sys.argv[2]
+sys.argv = ["ops", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+with open(report, "w") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+# Libraries a listing into a pipe never needs.
+LIBRARIES = ("rich", "openpyxl", "python_calamine", "psycopg", "phonenumbers", "tomlkit", "holidays")
+
+# Project modules a listing never needs: the case package's writing side, the calendar, the
+# permissions, the phone and contact parsers, the config editor.
+PROJECT = (
+    "ops_cli.cases.callbacks",
+    "ops_cli.cases.demo",
+    "ops_cli.cases.opening",
+    "ops_cli.cases.schedule",
+    "ops_cli.cases.thread",
+    "ops_cli.calendar",
+    "ops_cli.permissions",
+    "ops_cli.parsers.contact",
+    "ops_cli.parsers.phones",
+    "ops_cli.config.editing",
+)
+
+
+def _modules(tmp_path, env, args: list[str]) -> list[str]:
+    report = tmp_path / "modules.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(args), str(report)],
+        capture_output=True,
+        text=True,
+        env=env.environ(),
+    )
+    assert report.exists(), proc.stderr
+    result = json.loads(report.read_text())
+    assert result["code"] in (0, None), proc.stderr
+    return result["modules"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+def test_case_list_into_a_pipe_loads_only_the_listing(tmp_path, env, fmt):
+    assert env.run("init", "--demo").code == 0
+    modules = _modules(tmp_path, env, ["case", "list", "--format", fmt])
+    tops = {name.split(".")[0] for name in modules}
+    driver = {"psycopg"} if isinstance(env.db, str) else set()  # a PostgreSQL store needs its driver
+    assert [m for m in LIBRARIES if m in tops - driver] == []
+    assert [m for m in PROJECT if m in modules] == []
+    assert "ops_cli.cases.queries" in modules  # it did list
+
+
+LAZY = """
+import importlib, json, sys
+name = sys.argv[1]
+package = importlib.import_module(name)
+public = list(package.__all__)
+missing = [n for n in public if not hasattr(package, n)]
+star = {}
+exec(f"from {name} import *", star)
+try:
+    package.no_such_name
+    unknown = "no error"
+except AttributeError:
+    unknown = "AttributeError"
+print(json.dumps({"public": public, "missing": missing, "star": sorted(set(public) - set(star)),
+                  "unknown": unknown}))
+"""
+
+
+@pytest.mark.parametrize("package", ["ops_cli.cases", "ops_cli.parsers", "ops_cli.config"])
+def test_lazy_packages_give_every_public_name(package):
+    proc = subprocess.run([sys.executable, "-c", LAZY, package], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["public"]
+    assert result["missing"] == []
+    assert result["star"] == []
+    assert result["unknown"] == "AttributeError"
+
+
+def test_the_phone_region_applies_whether_the_parsers_are_loaded_or_not(env):
+    """Ops.open sets `phone.region` without loading the phone parsers for the default region;
+    loaded later, they start from that default."""
+    script = """
+import sys
+from ops_cli.context import Ops
+Ops.open()
+assert "ops_cli.parsers.phones" not in sys.modules
+from ops_cli.parsers import phones
+first = phones._region
+phones.set_region("NO")
+Ops.open()  # the default again: set although the parsers are loaded now
+print(first, phones._region)
+"""
+    assert env.run("init").code == 0
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env.environ())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["SE", "SE"]
+    assert env.run("config", "set", "phone.region", "DK").code == 0
+    other = "from ops_cli.context import Ops\nfrom ops_cli.parsers import phones\n"
+    other += "Ops.open()\nprint(phones._region)"
+    proc = subprocess.run([sys.executable, "-c", other], capture_output=True, text=True, env=env.environ())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["DK"]
