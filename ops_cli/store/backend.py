@@ -92,6 +92,21 @@ class SqliteBackend:
         )
         return [row[0] for row in conn.execute(query)]
 
+    def foreign_keys(self, conn: sqlite3.Connection) -> list[tuple[str, str]]:
+        """(child table, parent table) for every foreign key of the store."""
+        query = (
+            'SELECT m.name, p."table" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p'
+            " WHERE m.type = 'table'"
+        )
+        return [(row[0], row[1]) for row in conn.execute(query)]
+
+    def keeps_row_id(self, columns: list[str]) -> bool:
+        """Whether a table's rows carry a row id that undo follows: always on SQLite (``rowid``)."""
+        return True
+
+    def sync_identities(self, conn: sqlite3.Connection) -> None:
+        """After rows were written with their ids: SQLite keeps its counters itself."""
+
 
 SQLITE = SqliteBackend()
 

@@ -23,12 +23,15 @@ from ops_cli import files
 from ops_cli.errors import CheckFailed, Conflict, InvalidInput
 from ops_cli.store.backend import is_url, label
 from ops_cli.store.connection import Store
+from ops_cli.store.pg_changes import RID as _RID  # PostgreSQL's hidden row id (SQLite's rowid)
 
 #: Bookkeeping every store makes for itself (the target's own migrations write them).
 _OWN = frozenset({"schema_migrations"})
 #: Kept by key: the target's row is replaced by the source's.
 _BY_KEY = {"meta": "key"}
 _CHUNK = 5000
+#: What ``_probe`` reports for a file that is not an SQLite database at all.
+_NOT_A_STORE = "(not an ops store)"
 
 
 def _same_place(source: Store, target: str | Path) -> bool:
@@ -58,19 +61,10 @@ def _data_rows(counts: dict[str, int]) -> int:
     return sum(n for t, n in counts.items() if t not in _BY_KEY)
 
 
-_FOREIGN_KEYS = {
-    "sqlite": 'SELECT m.name, p."table" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p'
-    " WHERE m.type = 'table'",
-    "postgresql": "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
-    " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace",
-}
-
-
 def copy_order(store: Store, tables: list[str]) -> list[str]:
     """The tables, every one after the tables its foreign keys name (parents first)."""
     parents: dict[str, set[str]] = {t: set() for t in tables}
-    for child, parent in store.query(_FOREIGN_KEYS[store.backend.name]):
-        child, parent = child.strip('"'), parent.strip('"')
+    for child, parent in store.backend.foreign_keys(store.conn):
         if child in parents and parent in parents and child != parent:
             parents[child].add(parent)
     ordered: list[str] = []
@@ -82,22 +76,6 @@ def copy_order(store: Store, tables: list[str]) -> list[str]:
         for t in ready:
             del parents[t]
     return ordered
-
-
-def _sync_identities(store: Store) -> None:
-    """After rows were written with their ids: each identity column's next value follows the
-    highest id (PostgreSQL; SQLite keeps its counters itself)."""
-    if not store.is_postgres:
-        return
-    for table, column in store.query(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND is_identity = 'YES'"
-    ):
-        store.one(
-            f'SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(max("{column}"), 0) + 1, false)'
-            f' FROM "{table}"',
-            (f'"{table}"', column),
-        )
 
 
 # ------------------------------------------------------------------ the target
@@ -136,7 +114,7 @@ def _probe(target: str | Path) -> dict[str, int] | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError:
-        return {"(not an ops store)": 1}
+        return {_NOT_A_STORE: 1}
 
 
 def _present(target: str | Path) -> bool:
@@ -148,6 +126,8 @@ def _present(target: str | Path) -> bool:
 def _refuse_full(target: str | Path, counts: dict[str, int] | None, force: bool) -> None:
     if counts is None or force:
         return
+    if _NOT_A_STORE in counts:
+        raise Conflict(f"the target {label(target)} is a file that is not a store; use --force to replace it")
     rows = _data_rows(counts)
     if rows:
         raise Conflict(
@@ -182,32 +162,23 @@ def _target_store(target: str | Path, *, replace: bool, busy_timeout: float) -> 
 
 
 def _emptied(store: Store, target: str, busy_timeout: float) -> Store:
-    """``--force`` on PostgreSQL: the store's tables and functions dropped (the audit refuses
-    DELETE), the schema itself kept (its grants), then made again by the migrations."""
+    """``--force`` on PostgreSQL: the store dropped (tables and functions), then made again by
+    the migrations."""
     from ops_cli.store.setup import open_store
 
     with store.write():
-        for table in store.tables():
-            store.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
-        functions = store.query(
-            "SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
-        )
-        for (function,) in functions:
-            store.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
+        store.backend.drop_store(store.conn)
     store.close()
     return open_store(target, busy_timeout)
 
 
 # ------------------------------------------------------------------ the copy
-#: The hidden row id PostgreSQL stores keep for the changesets (SQLite's ``rowid``); the store
-#: layer reads and writes it as ``rowid`` on both backends.
-_RID = "ops_rid"
 
 
 def _shape(store: Store, table: str) -> tuple[list[str], bool]:
     """The table's columns and whether its rows have a row id (SQLite: always)."""
     names = columns(store, table)
-    return [n for n in names if n != _RID], not store.is_postgres or _RID in names
+    return [n for n in names if n != _RID], store.backend.keeps_row_id(names)
 
 
 def _copy_table(source: Store, target: Store, table: str, names: list[str], rid: bool) -> int:
@@ -249,6 +220,8 @@ def copy_store(
     """
     if _same_place(source, target):
         raise InvalidInput(f"cannot copy the store {label(target)} onto itself; choose another target")
+    if not is_url(target):  # a symlink, folder or device is refused before anything is read
+        files.check_target(target, force=True)
     existing = _probe(target) if not force else ({} if _present(target) else None)
     _refuse_full(target, existing, force)
     result: dict[str, Any] = {"from": label(source.path), "to": label(target), "dry_run": dry_run}
@@ -282,7 +255,7 @@ def _fill(source: Store, dest: Store, tables: list[dict[str, Any]]) -> None:
                 raise CheckFailed(f"the target's table {table} has no column {missing}; nothing was copied")
             keep_rid = rid and dest_rid and table not in _BY_KEY  # meta: kept by key
             _copy_table(source, dest, table, [n for n in names if n not in lost], keep_rid)
-        _sync_identities(dest)
+        dest.backend.sync_identities(dest.conn)
         counted = row_counts(dest)
         wrong = [
             f"{t['table']}: {t['rows']} in the source, {counted.get(t['table'], 0)} copied"

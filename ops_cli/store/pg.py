@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from ops_cli.store.backend import mask_url, scrub
+from ops_cli.store.pg_changes import RID as ROW_ID
 from ops_cli.store.pg_conn import (  # noqa: F401  (names the backend module forwards)
     BATCH,
     COPY_FROM,
@@ -116,6 +117,43 @@ class PgBackend:
                 " AND table_type = 'BASE TABLE' ORDER BY table_name"
             )
         ]
+
+    def foreign_keys(self, conn: PgConnection) -> list[tuple[str, str]]:
+        """(child table, parent table) for every foreign key of the store's schema."""
+        rows = conn.execute(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
+            " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+        )
+        return [(row[0].strip('"'), row[1].strip('"')) for row in rows]
+
+    def keeps_row_id(self, columns: list[str]) -> bool:
+        """Whether a table's rows carry a row id that undo follows: the hidden ``ops_rid``."""
+        return ROW_ID in columns
+
+    def sync_identities(self, conn: PgConnection) -> None:
+        """After rows were written with their ids: each identity column's next value follows
+        the highest id."""
+        identities = conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        for table, column in identities:
+            conn.execute(
+                f'SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(max("{column}"), 0) + 1, false)'
+                f' FROM "{table}"',
+                (f'"{table}"', column),
+            )
+
+    def drop_store(self, conn: PgConnection) -> None:
+        """Every table and function of the store's schema (the audit refuses DELETE); the
+        schema itself stays (its grants). Inside the caller's write transaction."""
+        for table in self.tables(conn):
+            conn.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        functions = conn.execute(
+            "SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
+        ).fetchall()
+        for (function,) in functions:
+            conn.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
 
     # ---------------------------------------------------------------- transactions
     def begin_write(self, conn: PgConnection) -> None:

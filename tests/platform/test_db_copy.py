@@ -100,3 +100,17 @@ def test_a_missing_source_store_is_not_created(env):
     run = env.run("db", "copy", "--to", str(env.tmp / "x.db"))
     assert run.code == 4, run.stderr
     assert not env.db.exists() and not (env.tmp / "x.db").exists()
+
+
+def test_a_symlink_folder_or_foreign_file_target_is_refused_and_left_alone(demo):
+    from helpers.refusals import refused
+
+    outside = demo.tmp / "precious.txt"
+    outside.write_text("not a store\n")
+    link = demo.tmp / "link.db"
+    link.symlink_to(outside)
+    refused(demo, 3, "symbolic link", "db", "copy", "--to", str(link))
+    refused(demo, 3, "symbolic link", "db", "copy", "--to", str(link), "--force")
+    refused(demo, 3, "it is a folder", "db", "copy", "--to", str(demo.tmp))
+    refused(demo, 6, "is a file that is not a store; use --force", "db", "copy", "--to", str(outside))
+    assert outside.read_text() == "not a store\n" and link.is_symlink()
