@@ -86,7 +86,7 @@ def config_get(
 
     Example: ops config get swap.rate
     """
-    value = get_ops(ctx).config.get(key)
+    value = admin.config_value(get_ops(ctx), key)
     if fmt is OutputFormat.json:
         emit(value, fmt)
     elif isinstance(value, dict):

@@ -10,7 +10,7 @@ from ops_cli.cases import MASK
 from ops_cli.context import Ops
 from ops_cli.errors import InvalidInput
 from ops_cli.store import check_file
-from ops_cli.store.backend import is_url, label, store_exists
+from ops_cli.store.backend import is_url, label, mask_url, store_exists
 
 
 def init(ops: Ops, demo: bool = False, *, force: bool = False) -> dict[str, Any]:
@@ -37,7 +37,17 @@ def init(ops: Ops, demo: bool = False, *, force: bool = False) -> dict[str, Any]
 
 
 def effective_config(ops: Ops) -> dict[str, Any]:
-    return ops.config.data
+    """The effective configuration as shown to a user: a password in ``db`` reads ``***``."""
+    data = dict(ops.config.data)
+    if isinstance(data.get("db"), str) and is_url(data["db"]):
+        data["db"] = mask_url(data["db"])
+    return data
+
+
+def config_value(ops: Ops, key: str) -> Any:
+    """One value of the effective configuration, as shown (``db`` with its password masked)."""
+    value = ops.config.get(key)
+    return mask_url(value) if key == "db" and isinstance(value, str) and is_url(value) else value
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:

@@ -88,3 +88,12 @@ def test_a_read_command_on_an_empty_schema_is_exit_4_without_the_password(env, s
     assert run.code == 4, run.stderr
     _no_secret(run)
     assert not env.db.exists()
+
+
+@pytest.mark.parametrize("args", [("config", "show"), ("config", "show", "-f", "json"), ("config", "get", "db")])
+def test_config_shows_the_store_url_with_its_password_masked(env, args):
+    env.config.write_text(f'db = "{UNREACHABLE}"\n')
+    run = env.run(*args, OPS_DB="")
+    assert run.code == 0, run.stderr
+    _no_secret(run)
+    assert "postgresql://ops:***@/ops?host=/nonexistent-ops-socket-dir" in run.stdout
