@@ -90,7 +90,9 @@ def test_a_read_command_on_an_empty_schema_is_exit_4_without_the_password(env, s
     assert not env.db.exists()
 
 
-@pytest.mark.parametrize("args", [("config", "show"), ("config", "show", "-f", "json"), ("config", "get", "db")])
+@pytest.mark.parametrize(
+    "args", [("config", "show"), ("config", "show", "-f", "json"), ("config", "get", "db")]
+)
 def test_config_shows_the_store_url_with_its_password_masked(env, args):
     env.config.write_text(f'db = "{UNREACHABLE}"\n')
     run = env.run(*args, OPS_DB="")
