@@ -9,6 +9,7 @@ Stores live in a temporary directory (or --keep DIR, reused when it exists).
 No asserts: figures only.
 
     python bench/bench_bulk.py [--fleet 100000] [--deactivate 10000,30000] [--big] [--keep /tmp/bulk]
+        [--runs 3] [--against OTHER/bin/ops]
     (--big = a 1,000,000 fleet)
 """
 
@@ -118,26 +119,71 @@ def sqlite_ref(db: str, script: str) -> float:
     return time.perf_counter() - start
 
 
-def bench_deactivate(env, tmp: Path, sizes: list[int], first: int) -> int:
+def bench_deactivate(env, tmp: Path, sizes: list[int], first: int, runs: int = 1, against: str = "") -> int:
+    """Each size: ``runs`` times `ops sub deactivate --file` (and ``against``'s, another install's
+    `ops`, when given) and the bare `sqlite3` UPDATE that sets the rows back; medians."""
+    from statistics import median
+
     ops_bin = str(Path(sys.executable).with_name("ops"))
-    print(f"{'ISSIs':>8} {'ops sub deactivate --file':>26} {'sqlite3 UPDATE':>15} {'ratio':>6}")
+    other = f" {'--against':>10} {'ratio':>6}" if against else ""
+    print(f"{'ISSIs':>8} {'ops sub deactivate --file':>26} {'sqlite3 UPDATE':>15} {'ratio':>6}{other}")
     for size in sizes:
         path = tmp / f"deactivate_{size}.csv"
         with open(path, "w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows([["issi"], *([n] for n in range(first, first + size))])
-        cmd = [ops_bin, "-q", "sub", "deactivate", "--file", str(path), "--by", ORDERER, "-f", "json"]
-        elapsed = timed(cmd, env)
         # reference: the `sqlite3` shell reads the same file and sets the same rows back to active
         # in one UPDATE (which also restores the fleet for the next run)
-        ref = sqlite_ref(
-            env["OPS_DB"],
+        script = (
             f".import --csv {path} file_issis\n"
             "UPDATE subscriptions SET status = 'active', updated_at = 'x'"
-            " WHERE issi IN (SELECT CAST(issi AS INTEGER) FROM file_issis); DROP TABLE file_issis;",
+            " WHERE issi IN (SELECT CAST(issi AS INTEGER) FROM file_issis); DROP TABLE file_issis;"
         )
-        print(f"{size:>8,} {elapsed:>24.2f} s {ref:>13.2f} s {elapsed / ref:>5.1f}x")
+        times, refs, olds, floors = [], [], [], []
+        for _ in range(runs):
+            for binary, into in ((ops_bin, times), *(((against, olds),) if against else ())):
+                cmd = [binary, "-q", "sub", "deactivate", "--file", str(path), "--by", ORDERER, "-f", "json"]
+                into.append(timed(cmd, env))
+                refs.append(sqlite_ref(env["OPS_DB"], script))
+            # the floor: the same rows written by the shell WITH what ops must also keep (an
+            # audit record and the undo images of each row, as ops's own statements write them)
+            cmd = [ops_bin, "-q", "sub", "deactivate", "--file", str(path), "--by", ORDERER, "-f", "json"]
+            timed(cmd, env)
+            floors.append(sqlite_ref(env["OPS_DB"], _with_records(path)))
+        elapsed, ref = median(times), median(refs)
+        line = f"{size:>8,} {elapsed:>24.2f} s {ref:>13.2f} s {elapsed / ref:>5.1f}x"
+        if against:
+            line += f" {median(olds):>8.2f} s {median(olds) / ref:>5.1f}x"
+        print(line)
+        print(
+            f"{'':>8} the same UPDATE by sqlite3 with an audit record and undo images a row:"
+            f" {median(floors):.2f} s ({elapsed / median(floors):.1f}x)"
+        )
         first += size
     return first
+
+
+def _with_records(path: Path) -> str:
+    """The shell's script that sets the file's rows back to active as ops would: one audit record
+    and the before/after images (every column) of each changed row, then the UPDATE."""
+    cols = ("issi", "customer", "tei", "msisdn", "kind", "status", "addons", "created_at", "updated_at")
+    before = "json_object(" + ", ".join(f"'{c}', r.{c}" for c in cols) + ")"
+    after = before.replace("r.status", "'active'").replace("r.updated_at", "'x'")
+    rows = "FROM subscriptions AS r WHERE r.issi IN (SELECT CAST(issi AS INTEGER) FROM file_issis)"
+    return (
+        f".import --csv {path} file_issis\n"
+        "BEGIN IMMEDIATE;"
+        " INSERT INTO changesets (at, command) VALUES ('x', 'bench');"
+        " INSERT INTO audit (at, actor, action, object, before, after, changeset_id)"
+        " SELECT 'x', 'bench', 'sub.activate', 'sub:' || r.issi, '{\"status\": \"inactive\"}',"
+        f" '{{\"status\": \"active\"}}', (SELECT max(id) FROM changesets) {rows} AND r.status <> 'active'"
+        " ORDER BY r.issi;"
+        " INSERT INTO row_changes (changeset_id, tbl, op, rid, before, after)"
+        f" SELECT (SELECT max(id) FROM changesets), 'subscriptions', 'update', r.rowid, {before}, {after}"
+        f" {rows} AND r.status <> 'active' ORDER BY r.rowid;"
+        " UPDATE subscriptions SET status = 'active', updated_at = 'x'"
+        " WHERE issi IN (SELECT CAST(issi AS INTEGER) FROM file_issis) AND status <> 'active';"
+        " COMMIT; DROP TABLE file_issis;"
+    )
 
 
 def bench_change(env, tmp: Path, first: int, count: int = 100) -> None:
@@ -262,16 +308,27 @@ def report_store(folder: Path, n: int) -> dict[str, str]:
     return env
 
 
-def bench_report(folder: Path, n: int) -> None:
-    """`report quarterly -o .json` and `-f json` to a pipe, every one of the n cases listed."""
+def bench_report(folder: Path, n: int, runs: int = 2, against: str = "") -> None:
+    """`report quarterly -o .json` and `-f json` to a pipe, every one of the n cases listed
+    (``against``: another install's `ops` too, each run next to this one's; medians)."""
+    from statistics import median
+
     env = report_store(folder, n)
     ops_bin = str(Path(sys.executable).with_name("ops"))
     out = folder / "q.json"
-    base = [ops_bin, "-q", "report", "quarterly", "-c", "2001", "-Q", "2026Q1"]
-    to_file = min(timed([*base, "-o", str(out), "--force"], env) for _ in range(2))
-    to_pipe = min(timed([*base, "-f", "json"], env) for _ in range(2))
+    tail = ["-q", "report", "quarterly", "-c", "2001", "-Q", "2026Q1"]
+    base = [ops_bin, *tail]
+    files, olds = [], []
+    for _ in range(max(runs, 2)):
+        files.append(timed([*base, "-o", str(out), "--force"], env))
+        if against:
+            olds.append(timed([against, *tail, "-o", str(folder / "q-old.json"), "--force"], env))
+    to_file = median(files)
+    to_pipe = median(timed([*base, "-f", "json"], env) for _ in range(max(runs, 2)))
+    old = f" (--against: {median(olds):.2f} s)" if against else ""
     print(
-        f"report quarterly, {n:,} cases listed: -o .json {to_file:.2f} s; -f json to a pipe {to_pipe:.2f} s"
+        f"report quarterly, {n:,} cases listed: -o .json {to_file:.2f} s{old};"
+        f" -f json to a pipe {to_pipe:.2f} s"
     )
     table_pipe = min(timed(base, env) for _ in range(2))
     table_tty = min(timed_tty(base, env) for _ in range(2))
@@ -299,6 +356,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=0, help="also time `case callbacks` over N cases")
     parser.add_argument("--report", type=int, default=0, help="also time `report quarterly` over N cases")
     parser.add_argument("--keep", help="a directory for the store (reused when it holds one)")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each deactivation (medians)")
+    parser.add_argument("--against", default="", help="also time another install's `ops` (an earlier one)")
     args = parser.parse_args()
     fleet = 1_000_000 if args.big else args.fleet
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -308,12 +367,12 @@ def main() -> None:
         env = make_store(tmp, fleet)
         print(f"set-up: {fleet:,} subscriptions in {time.perf_counter() - start:.1f} s ({env['OPS_DB']})")
         sizes = [int(s) for s in args.deactivate.split(",") if s]
-        first = bench_deactivate(env, tmp, sizes, FIRST_ISSI)
+        first = bench_deactivate(env, tmp, sizes, FIRST_ISSI, args.runs, args.against)
         bench_change(env, tmp, first)
         if args.cases:
             bench_callbacks(env, args.cases)
         if args.report:
-            bench_report(tmp / f"report-{args.report}", args.report)
+            bench_report(tmp / f"report-{args.report}", args.report, args.runs, args.against)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: the import rows of issue 16, each next to its reference measured in the same run.
 
-Run:  python bench/bench_imports.py [--rows 100000] [--repeat 3] [--big]
+Run:  python bench/bench_imports.py [--rows 100000] [--repeat 3] [--big] [--against OTHER/bin/ops]
 
 Every figure is a real subprocess (what a user runs), timed wall-clock, with its peak
 memory from ``os.wait4``'s rusage of that child (``ru_maxrss``). Medians of ``--repeat`` runs.
@@ -10,7 +10,9 @@ memory from ``os.wait4``'s rusage of that child (``ru_maxrss``). Medians of ``--
 - sub import .xlsx            vs  python-calamine's bare read of the same .xlsx
 - re-import unchanged (roster / sub)  vs  the first import of the same file
 - ``--big``: the same at 1,000,000 rows, plus roster import .xlsx vs calamine (slow: run it
-  once, on a quiet machine).
+  once, on a quiet machine), and the longest wait of another writer during the imports;
+- ``--against OPS``: the first roster and sub imports also by another install's ``ops`` (an
+  earlier release), for "no slower than before".
 
 sqlite-utils is taken from ``$SQLITE_UTILS`` (a path to the ``sqlite-utils`` command), else
 from ``PATH``; never installed into the project (``python -m venv /tmp/bench-venv &&
@@ -31,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_roster_import import PER_CUSTOMER, write_csv, write_xlsx  # noqa: E402
@@ -64,12 +67,20 @@ def write_sub_xlsx(path: Path, n: int) -> None:
     wb.save(path)
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
-    """One child process: (wall seconds, peak MB, CPU seconds user+system); exits on failure."""
+def run(
+    cmd: list[str], env: dict[str, str] | None = None, probe: Path | None = None
+) -> tuple[float, float, float]:
+    """One child process: (wall seconds, peak MB, CPU seconds user+system); exits on failure.
+    ``probe``: meanwhile another writer takes the write lock of that store every 50 ms
+    (:func:`writer_waits`; its longest wait goes into ``WAITS``)."""
     with tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        if probe is not None:
+            longest, status, usage = writer_waits(proc, probe)
+            WAITS.append(longest)
+        else:
+            _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
         if os.waitstatus_to_exitcode(status):
             err.seek(0)
@@ -78,6 +89,37 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
 
 
 Figure = tuple[float, float, float]  # wall s (median), peak MB (max), CPU s (median)
+WAITS: list[float] = []  # the longest wait of another writer during each probed import
+
+
+def writer_waits(proc: subprocess.Popen, db: Path) -> tuple[float, int, Any]:
+    """While ``proc`` runs: another writer (``BEGIN IMMEDIATE``, as every ops write starts) every
+    50 ms on ``db``, waiting up to 60 s for the lock. Returns the longest wait (the import's write
+    lock as other writers feel it: over the 5 s busy timeout they would fail) and ``os.wait4``'s
+    status and rusage of ``proc``."""
+    import sqlite3
+
+    longest = 0.0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            return longest, status, usage
+        time.sleep(0.05)
+        if not Path(f"{db}-wal").exists():  # not yet created and set up by the import
+            continue
+        try:  # mode=rw: never create the store the import is about to create
+            conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=60, isolation_level=None)
+        except sqlite3.OperationalError:
+            continue
+        try:  # a connection per probe: the import stays the store's last one (its checkpoint at exit)
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("COMMIT")
+            longest = max(longest, time.perf_counter() - t0)
+        except sqlite3.OperationalError:  # the store is still being created
+            pass
+        finally:
+            conn.close()
 
 
 def median(repeat: int, fn: Callable[[int], Figure]) -> Figure:
@@ -90,8 +132,8 @@ def median(repeat: int, fn: Callable[[int], Figure]) -> Figure:
 
 
 class Bench:
-    def __init__(self, tmp: Path, repeat: int):
-        self.tmp, self.repeat = tmp, repeat
+    def __init__(self, tmp: Path, repeat: int, against: str | None = None):
+        self.tmp, self.repeat, self.against = tmp, repeat, against
         self.ops = str(Path(sys.executable).with_name("ops"))
         self.su = os.environ.get("SQLITE_UTILS") or shutil.which("sqlite-utils")
 
@@ -102,14 +144,28 @@ class Bench:
         )
         return env
 
-    def ops_import(self, what: str, file: Path, db: Path, base: Path | None = None) -> Figure:
-        """`ops WHAT import FILE` into a fresh copy of ``base`` (or an empty store) each run."""
+    def ops_import(
+        self,
+        what: str,
+        file: Path,
+        db: Path,
+        base: Path | None = None,
+        probe: bool = False,
+        ops: str | None = None,
+    ) -> Figure:
+        """`ops WHAT import FILE` into a fresh copy of ``base`` (or an empty store) each run
+        (``probe``: with another writer meanwhile, see :func:`writer_waits`; ``ops``: another
+        install's command, ``--against``)."""
 
         def once(k: int) -> Figure:
-            db.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
             if base is not None:
                 shutil.copyfile(base, db)
-            return run([self.ops, "-q", *what.split(), "import", str(file)], self.env(db))
+                with open(db, "rb+") as fh:  # on disk before the run: the import's fsync must not
+                    os.fsync(fh.fileno())  # write the copy's pages (a store is on disk already)
+            cmd = [ops or self.ops, "-q", *what.split(), "import", str(file)]
+            return run(cmd, self.env(db), db if probe else None)
 
         return median(self.repeat, once)
 
@@ -159,7 +215,7 @@ def rows_for(b: Bench, n: int, big: bool) -> None:
     )
     roster_db, sub_db, base = tmp / "roster.db", tmp / "subs.db", tmp / "customers.db"
 
-    first_roster = b.ops_import("roster", roster_csv, roster_db)
+    first_roster = b.ops_import("roster", roster_csv, roster_db, probe=big)
     line(
         f"roster import .csv {label}",
         first_roster,
@@ -170,7 +226,7 @@ def rows_for(b: Bench, n: int, big: bool) -> None:
     shutil.copyfile(roster_db, base)  # the roster import made the customers the subscriptions need
     again_roster = b.ops_again("roster", roster_csv, roster_db)
 
-    first_sub = b.ops_import("sub", sub_csv, sub_db, base)
+    first_sub = b.ops_import("sub", sub_csv, sub_db, base, probe=big)
     line(
         f"sub import .csv {label}",
         first_sub,
@@ -195,6 +251,16 @@ def rows_for(b: Bench, n: int, big: bool) -> None:
         )
     line(f"re-import unchanged {label} (roster)", again_roster, "first import", first_roster, "≤ 0.3")
     line(f"re-import unchanged {label} (sub)", again_sub, "first import", first_sub, "≤ 0.3")
+    if b.against:  # the same imports by another install (an earlier release), same files, same run
+        old_roster = b.ops_import("roster", roster_csv, tmp / "old_roster.db", ops=b.against)
+        line(f"roster import .csv {label}", first_roster, "--against", old_roster, "no slower (≤ 1)")
+        old_sub = b.ops_import("sub", sub_csv, tmp / "old_subs.db", base, ops=b.against)
+        line(f"sub import .csv {label}", first_sub, "--against", old_sub, "no slower (≤ 1)")
+    if big and len(WAITS) >= 2:
+        print(
+            f"| another writer during the {label} roster / sub import | longest wait {WAITS[-2]:.2f} s /"
+            f" {WAITS[-1]:.2f} s | busy timeout 5 s | — | < 5 s |"
+        )
 
 
 def main() -> None:
@@ -203,6 +269,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is printed)")
     parser.add_argument("--big", action="store_true", help="also the 1,000,000-row rows (slow)")
     parser.add_argument("--only-big", action="store_true", help="only the 1,000,000-row rows (one run each)")
+    parser.add_argument(
+        "--against", metavar="OPS", help="also time the first imports by this `ops` (another install)"
+    )
     parser.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:  # a child, so that openpyxl's memory is not in the figures
@@ -215,10 +284,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     if not args.only_big:
         with tempfile.TemporaryDirectory() as d:
-            rows_for(Bench(Path(d), args.repeat), args.rows, big=False)
+            rows_for(Bench(Path(d), args.repeat, args.against), args.rows, big=False)
     if args.big or args.only_big:
         with tempfile.TemporaryDirectory() as d:
-            rows_for(Bench(Path(d), 1), 1_000_000, big=True)
+            rows_for(Bench(Path(d), 1, args.against), 1_000_000, big=True)
 
 
 if __name__ == "__main__":

@@ -601,6 +601,7 @@ def export(
 
     Example: ops roster export roster-2001.xlsx -c 2001
     """
-    result = core.export_roster(get_ops(ctx), file, customer, force=force)
+    with progress(None, "Exporting roster") as tick:
+        result = core.export_roster(get_ops(ctx), file, customer, force=force, progress=tick)
     info(f"wrote {result['rows']} {'entry' if result['rows'] == 1 else 'entries'} to {result['file']}")
     emit(result, fmt)

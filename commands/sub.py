@@ -197,7 +197,10 @@ def export(
     """
     from ops_cli.subscriptions import export_subscriptions
 
-    result = export_subscriptions(get_ops(ctx), file, customer=customer, status=status, force=force)
+    with progress(None, "Exporting subscriptions") as tick:
+        result = export_subscriptions(
+            get_ops(ctx), file, customer=customer, status=status, force=force, progress=tick
+        )
     info(f"wrote {result['rows']} subscriptions to {result['file']}")
     emit(result, fmt)
 
@@ -444,8 +447,10 @@ def change(
 @app.command("terminate")
 def terminate(
     ctx: typer.Context,
-    issis: Annotated[list[str], typer.Argument(metavar="ISSI..", help="ISSIs to decommission.")],
-    by: ByRequired,
+    issis: Annotated[
+        list[str] | None, typer.Argument(metavar="ISSI..", help="ISSIs to decommission.")
+    ] = None,
+    by: ByRequired = ...,
     confirm_reset: Annotated[
         bool,
         typer.Option(
@@ -454,7 +459,10 @@ def terminate(
             " terminal was factory-reset.",
         ),
     ] = False,
+    file: IssiFileOpt = None,
     at: AtOpt = None,
+    sheet: SheetOpt = None,
+    delimiter: DelimiterOpt = None,
     yes: YesOpt = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -475,13 +483,23 @@ def terminate(
     ops = get_ops(ctx)
 
     def write():
-        return terminate_core(ops, issis, by=by, confirm_reset=confirm_reset, at=ops.at(at))
+        return terminate_core(
+            ops,
+            issis or [],
+            by=by,
+            confirm_reset=confirm_reset,
+            at=ops.at(at),
+            file=file,
+            **sheet_kwargs(sheet, delimiter),
+        )
 
-    if not dry_run:
-        confirm_changes(ctx, f"Terminate {', '.join(issis)}?", yes, write, what="`ops sub terminate`")
+    named = [*(issis or []), *([f"the ISSIs of {file}"] if file is not None else [])]
+    if named and not dry_run:  # nothing named: the core says so (exit 3) without asking
+        confirm_changes(ctx, f"Terminate {', '.join(named)}?", yes, write, what="`ops sub terminate`")
     result = dryrun.run(ctx, fmt, write)
     if dryrun.active(ctx):
         return
+    say_sheet(result)
     info(f"terminated {result['changed']}, already terminated {result['unchanged']}")
     if fmt is OutputFormat.json:
         emit(result, fmt)

@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--shard",
         default=None,
         metavar="K/N",
-        help="run only the K-th of N parts (whole test files, balanced by count): N runs use N cores",
+        help="run only the K-th of N parts (each file's tests dealt out over the parts): N runs use N cores",
     )
 
 
@@ -57,22 +57,46 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"ops store backend: {store_db.backend_name()}"
 
 
+#: Fixture scopes wider than a test but narrower than the run: a file using one stays whole in
+#: one part (else both parts would build it).
+_SHARED_SCOPES = frozenset({"class", "module", "package"})
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope in _SHARED_SCOPES for defs in info.name2fixturedefs.values())
+
+
 def _shard(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the K-th of N parts: whole files (module fixtures are built once), the biggest
-    file first into the part with the fewest tests so far."""
+    """Keep the K-th of N parts. A file's tests are dealt out in turn over the parts (so every
+    part gets its share of each file's slow and quick tests: the parts take about the same time
+    without any stored timings); a file with a module- or class-scoped fixture stays whole, the
+    biggest first into the part with the fewest tests so far."""
     k, n = (int(x) for x in config.getoption("--shard").split("/"))
     files: dict[str, list[pytest.Item]] = {}
     for item in items:
         files.setdefault(item.nodeid.split("::")[0], []).append(item)
-    parts: list[list[str]] = [[] for _ in range(n)]
+    part_of: dict[str, int] = {}
     sizes = [0] * n
-    for name in sorted(files, key=lambda f: (-len(files[f]), f)):
+    dealt = 0
+    whole = [name for name, tests in files.items() if any(_shares_a_fixture(t) for t in tests)]
+    for name, tests in files.items():
+        if name in whole:
+            continue
+        for item in tests:
+            part_of[item.nodeid] = dealt % n
+            sizes[dealt % n] += 1
+            dealt += 1
+    for name in sorted(whole, key=lambda f: (-len(files[f]), f)):
         least = sizes.index(min(sizes))
-        parts[least].append(name)
+        for item in files[name]:
+            part_of[item.nodeid] = least
         sizes[least] += len(files[name])
-    keep = set(parts[k - 1])
-    config.hook.pytest_deselected(items=[i for i in items if i.nodeid.split("::")[0] not in keep])
-    items[:] = [i for i in items if i.nodeid.split("::")[0] in keep]
+    keep = [i for i in items if part_of[i.nodeid] == k - 1]
+    config.hook.pytest_deselected(items=[i for i in items if part_of[i.nodeid] != k - 1])
+    items[:] = keep
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

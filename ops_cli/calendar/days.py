@@ -67,6 +67,13 @@ class WorkCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
+        from ops_cli.calendar import cache  # a table kept on disk: no import of holidays (80 ms)
+
+        entry = cache.key(self.country, self.categories, self.language, year)
+        kept = cache.read(entry)
+        if kept is not None:
+            self._years[year] = kept
+            return kept
         import holidays  # lazy: keeps CLI start-up fast
 
         kwargs: dict[str, Any] = {"years": year, "categories": self.categories}
@@ -85,6 +92,7 @@ class WorkCalendar:
             ) from exc
         table = {d: str(name) for d, name in hols.items() if d.year == year}
         self._years[year] = table
+        cache.write(entry, table)
         return table
 
     def holidays_in(self, year: int) -> dict[date, str]:

@@ -32,8 +32,9 @@ Rules (``domain.md`` "Cases"):
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ops_cli import lazy
 
 if TYPE_CHECKING:
     from ops_cli.cases.callbacks import check_every, due_callbacks, record_callback, set_callback
@@ -106,23 +107,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A public name (or a submodule) of the package, imported when first asked for."""
-    home = _HOME.get(name)
-    if home is None:
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOME})
+__getattr__, __dir__ = lazy.package(__name__, _HOME)
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from ops_cli.cases.common import (
     _mask,
     case_object,
     case_tuples,
+    local_times,
 )
 from ops_cli.errors import InvalidInput
 from ops_cli.store import cases as sql
@@ -111,8 +112,32 @@ def list_cases(ops, *, include_classified: bool = False, **filters: Any) -> Iter
     """
     rows = _query(ops, columns=LISTED_COLUMNS, **filters)
     values = case_tuples(ops, rows, _CustomerNames(ops.store), include_classified)
-    # An iterator of dicts for any caller; the JSON writers take the tuples without a dict a row.
-    return render.Rows(CASE_FIELDS, values, json=lambda: render.iter_flat_json_texts(CASE_FIELDS, values))
+
+    def json_texts() -> Iterator[str]:
+        # the JSON writers: the store writes each object's JSON but the desk-local times
+        rows.close()
+        mask = None if include_classified else render.to_json(MASK, indent=None)
+        pieces = _query(ops, columns=sql.listed_json_pieces(mask), **filters)
+        return _case_json_texts(ops, pieces)
+
+    # An iterator of dicts for any caller; the JSON writers take texts without a dict a row.
+    return render.Rows(CASE_FIELDS, values, json=json_texts)
+
+
+def _case_json_texts(ops, pieces: Any) -> Iterator[str]:
+    """Each case's compact JSON text from :func:`store.cases.listed_json_pieces`' pieces: the
+    times put in as the desk sees them (:func:`~ops_cli.cases.common.local_times`)."""
+    local = local_times(ops.tz)
+    compact = render.to_json
+    for head, opened, due, middle, occurred, tail_a, hours, last, closed, tail_b in pieces:
+        yield (
+            f'{head}, "opened_at": "{local(opened)}", "next_callback_at": '
+            f'{"null" if due is None else chr(34) + local(due) + chr(34)}, {middle}, "occurred_at": '
+            f"{'null' if occurred is None else chr(34) + local(occurred) + chr(34)}, {tail_a}, "
+            f'"feedback_hours": {"null" if hours is None else compact(hours, indent=None)}, '
+            f'"last_activity_at": "{local(last)}", "closed_at": '
+            f"{'null' if closed is None else chr(34) + local(closed) + chr(34)}, {tail_b}"
+        )
 
 
 class _CustomerNames(dict):

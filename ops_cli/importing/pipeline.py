@@ -167,6 +167,9 @@ class StreamImporter(Importer):
     def stage(self, store: Any, chunk: Any, problems: Problems) -> None:
         raise NotImplementedError
 
+    def prepare(self, store: Any) -> None:
+        """Work on the staged rows alone, before the write lock is taken (nothing of the store's)."""
+
     def finish(self, store: Any, problems: Problems) -> Any:
         """Checks against the store (in the write transaction, or a dry run's read): the plan."""
         raise NotImplementedError
@@ -188,6 +191,7 @@ def run_stream(importer: StreamImporter, path: str | os.PathLike[str]) -> dict[s
             for cols in itertools.chain([first], chunks):
                 importer.stage(store, cols, problems)
             importer.refuse(problems)
+            importer.prepare(store)
             outcome = _outcome(first, problems, None, dry_run=options.dry_run)
             if options.dry_run:
                 importer.authorize(store, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,19 @@ EXPORT_COLUMNS = ["customer", "customer_name", "name", "email", "phone", "role",
 
 
 def export_roster(
-    ops: Ops, path: str | os.PathLike[str], customer: str | None = None, *, force: bool = False
+    ops: Ops,
+    path: str | os.PathLike[str],
+    customer: str | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write the roster (or one customer's) to .xlsx or .csv in the columns ``roster import`` reads.
 
     Written through :mod:`ops_cli.files` (0600, temp file + rename): an existing file is
-    refused (Conflict, exit 6) unless ``force``; a symlink is never followed (exit 3).
+    refused (Conflict, exit 6) unless ``force``; a symlink is never followed (exit 3). The
+    entries stream from the store into the writer (never all in memory); ``progress`` is
+    called with the number of entries just written.
     """
     file = str(path)
     if Path(file).suffix.lower() not in (".xlsx", ".csv"):
@@ -32,7 +40,7 @@ def export_roster(
         customer = _customer_number(customer)
         require_customer(ops.store, customer)
     names = {r["number"]: r["name"] for r in q.customers(ops.store)}
-    rows = [
+    rows = (
         {
             "customer": r["customer"],
             "customer_name": names.get(r["customer"], ""),
@@ -43,8 +51,8 @@ def export_roster(
             "kind": r["kind"],
         }
         for r in q.entries(ops.store, customer)
-    ]
+    )
     from ops_cli.sheets import write_table  # the sheet writers stay out of start-up
 
-    write_table(file, rows, EXPORT_COLUMNS, sheet_title="Roster", force=force)
-    return {"file": file, "rows": len(rows), "customer": customer}
+    written = write_table(file, rows, EXPORT_COLUMNS, sheet_title="Roster", force=force, progress=progress)
+    return {"file": file, "rows": written, "customer": customer}

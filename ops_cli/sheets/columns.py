@@ -207,6 +207,16 @@ def empty_rows(data: list[list], texts: list[list[str]], text_only: bool) -> lis
     return [j for j in blank if not any(cell_text(c) for c in data[j])]
 
 
+# Bytes that are not a control character: ``bytes.translate`` deletes them, in C (control
+# characters are ASCII, and UTF-8 encodes every other character with bytes >= 0x80).
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
+
+
+def _has_control(text: str) -> bool:
+    """``CONTROL.search(text)``, ~2x faster on a whole column."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
+
+
 def check_cells(file: str, texts: list[list[str]], header_row: int, names: list[str], source: Source) -> None:
     """Refuse the first cell (in sheet order) over ``MAX_CELL`` or, from a workbook, holding a
     control character (calamine decodes ``_x0001_`` escapes; a CSV file was checked whole).
@@ -231,7 +241,7 @@ def check_cells(file: str, texts: list[list[str]], header_row: int, names: list[
     hits = [
         (next(j for j, x in enumerate(t) if CONTROL.search(x)), k)
         for k, t in enumerate(texts)
-        if CONTROL.search("\n".join(t))
+        if _has_control("\n".join(t))
     ]
     if hits:
         j, k = min(hits)

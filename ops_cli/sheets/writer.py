@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
+from itertools import compress
 
 from ops_cli.files import open_output, output_path
 from ops_cli.render import safe_cell
@@ -118,10 +119,27 @@ def _write_xlsx(
             cell.data_type = "s"
             cell.font = bold
             header.append(cell)
+        plain = _plain_text()
         try:
             ws.append(header)
             for n, row in enumerate(itertools.chain(head, it), 1):
-                ws.append([_xlsx_cell(ws, WriteOnlyCell, file, row.get(col), n + 1, col) for col in columns])
+                # Plain text (nearly every cell) goes to openpyxl as it is: it makes a string
+                # cell of it, without a cell object of ours; its control characters looked for
+                # once a row. Anything else (numbers, dates, text openpyxl would take for a
+                # formula or an error value, too long text) through _xlsx_cell.
+                values = [row.get(col) for col in columns]
+                flags = list(map(plain, values))
+                texts = list(compress(values, flags))
+                if texts and CONTROL.search("\n".join(texts)):
+                    for v, f, col in zip(values, flags, columns, strict=True):
+                        if f:
+                            _checked(file, v, n + 1, col)
+                if len(texts) < len(values):
+                    values = [
+                        v if f else _xlsx_cell(ws, WriteOnlyCell, file, v, n + 1, col)
+                        for v, f, col in zip(values, flags, columns, strict=True)
+                    ]
+                ws.append(values)
                 if progress and n % _PROGRESS_EVERY == 0:
                     progress(_PROGRESS_EVERY)
             if columns:
@@ -133,6 +151,25 @@ def _write_xlsx(
     if progress and n % _PROGRESS_EVERY:
         progress(n % _PROGRESS_EVERY)
     return n
+
+
+def _plain_text() -> Callable[[object], bool]:
+    """Whether a value is text that openpyxl stores as a plain string cell, unchanged: not
+    longer than Excel's limit, not starting with "=" (a formula to openpyxl), not one of
+    Excel's error values (``#N/A``...)."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    errors = frozenset(ERROR_CODES)
+
+    def plain(value: object) -> bool:
+        return (
+            type(value) is str
+            and len(value) <= EXCEL_MAX_CELL
+            and not value.startswith("=")
+            and value not in errors
+        )
+
+    return plain
 
 
 def _discard(ws) -> None:

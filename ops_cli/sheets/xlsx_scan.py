@@ -72,10 +72,13 @@ def data_extent(open_stream, *, max_rows: int, max_columns: int) -> Extent:
 def _within(stream: IO[bytes], rows: int, columns: int) -> bool:
     """True when every cell tag is a plain ``<c r="A1"...>`` inside columns x rows (see above)."""
     letters = b"A-Za-z" if columns >= 26 else f"A-{chr(64 + columns)}a-{chr(96 + columns)}".encode()
-    # A cell reference that is not one letter in range and a row number up to ``rows``.
-    outside = re.compile(rb'<c r="(?![' + letters + rb"](?!" + _number_over(rows) + rb')[0-9]{1,7}")')
+    # A cell tag without the reference first (``_ODD_CELL``), or a cell reference that is not one
+    # letter in range and a row number up to ``rows``: one search for both.
+    odd_or_outside = re.compile(
+        rb'<c(?:(?! r=")[\s>/]| r="(?![' + letters + rb"](?!" + _number_over(rows) + rb')[0-9]{1,7}"))'
+    )
     for chunk in _chunks(stream):
-        if _ODD_CELL.search(chunk) or _PREFIXED_CELL.search(chunk) or outside.search(chunk):
+        if odd_or_outside.search(chunk) or _PREFIXED_CELL.search(chunk):
             return False
     return True
 

@@ -255,6 +255,82 @@ def list_cases(
     return cursor
 
 
+def _json_text(column: str) -> str:
+    return f"json_quote({column})"
+
+
+def listed_json_pieces(mask: str | None) -> tuple[str, ...]:
+    """The SELECT list of a listing written as JSON (``ops case list -f json``): each row's
+    object as compact JSON pieces made by the store, around the five times a listing shows in
+    the desk's zone (which the caller puts in): ``(head, opened_at, next_callback_at, middle,
+    occurred_at, tail_a, feedback_hours, last_activity_at, closed_at, tail_b)``.
+
+    The same text as the C encoder writes for the listed case (", " and ": ", text as it is:
+    ``json_quote`` escapes as it does); ``mask``: the JSON text that replaces a non-empty subject
+    or resolution of a sensitive or secret case (None: nothing masked); ``next_callback_at``
+    only while the case is not closed. The feedback hours (a REAL) are left to the caller."""
+    q = _json_text
+
+    def masked(column: str) -> str:
+        if mask is None:
+            return q(column)
+        literal = "'" + mask.replace("'", "''") + "'"
+        return (
+            f"CASE WHEN classification IN ('sensitive', 'secret') AND {column} IS NOT NULL"
+            f" AND {column} <> '' THEN {literal} ELSE {q(column)} END"
+        )
+
+    def fields(pairs: list[tuple[str, str]], lead: str = ", ") -> str:
+        return " || ".join(
+            f"'{lead if n else ''}\"{name}\": ' || {value}" for n, (name, value) in enumerate(pairs)
+        )
+
+    name = "coalesce((SELECT json_quote(k.name) FROM customers AS k WHERE k.number = cases.customer), 'null')"
+    head = fields(
+        [
+            ("number", q("number")),
+            ("customer", q("customer")),
+            ("customer_name", f"CASE WHEN customer IS NULL OR customer = '' THEN 'null' ELSE {name} END"),
+            ("topic", q("topic")),
+            ("department", q("department")),
+            ("agent", q("agent")),
+            ("status", q("status")),
+            ("critical", "CASE WHEN critical <> 0 THEN 'true' ELSE 'false' END"),
+            ("classification", q("classification")),
+        ]
+    )
+    middle = fields(
+        [
+            ("subject", masked("subject")),
+            ("reporter", q("reporter")),
+            ("channel", q("channel")),
+            ("area", q("area")),
+            ("facility", q("facility")),
+        ]
+    )
+    tail_a = fields([("priority", q("priority")), ("sla_tier", q("sla_tier"))])
+    tail_b = fields(
+        [
+            ("resolution", masked("resolution")),
+            ("organisation", q("organisation")),
+            ("reporter_name", q("reporter_name")),
+            ("reporter_phone", q("reporter_phone")),
+        ]
+    )
+    return (
+        f"'{{' || {head}",
+        "opened_at",
+        "CASE WHEN status <> 'closed' THEN next_callback_at END",
+        middle,
+        "occurred_at",
+        tail_a,
+        "feedback_hours",
+        "last_activity_at",
+        "closed_at",
+        f"{tail_b} || '}}'",
+    )
+
+
 def due_callbacks(store: Store, due_before: str) -> list[sqlite3.Row]:
     """Open cases whose next callback is due at ``due_before``, earliest first (then by number).
 

@@ -288,6 +288,24 @@ class Bulk:
         self.store.execute("DELETE FROM temp.ops_bulk_before")
         return changed
 
+    def update_known(self, sql: str, params: Any, rows: str, rows_params: Any, values: dict[str, Any]) -> int:
+        """:meth:`update` for a ``sql`` that sets the columns of ``values`` to those constants on
+        exactly the rows ``rows`` names, each of which it changes (say, ``status <> ?`` in both):
+        the before and after images written in ONE statement before ``sql`` runs, no snapshot to
+        compare after it (SQLite; PostgreSQL: :meth:`update`)."""
+        if not self.active or self.store.is_postgres:
+            return self.update(sql, params, rows, rows_params)
+        cols = columns(self.store.conn, self.table)
+        after = _image(cols, "r")
+        for col in values:
+            after = after.replace(f", r.{_q(col)}", ", ?", 1)
+        self.store.execute(
+            "INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after)"
+            f" SELECT ?, ?, 'update', r.rowid, NULL, {_image(cols, 'r')}, {after} {rows} ORDER BY r.rowid",
+            (_ensure(self.store), self.table, *(values[c] for c in cols if c in values), *rows_params),
+        )
+        return self.store.execute(sql, params).rowcount
+
     def insert(self, sql: str, params: Any = (), rows: str = "", rows_params: Any = ()) -> int:
         inserted = self.store.execute(sql, params).rowcount
         if self.active and inserted:

@@ -69,21 +69,22 @@ class Store:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise busy_error(self.path) from None
-            if is_read_only(exc):
-                raise read_only_error(self.path) from None
-            raise
+            raise self._store_error(exc) from None
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
         try:
             return self.conn.executemany(sql, rows)
         except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise busy_error(self.path) from None
-            if is_read_only(exc):
-                raise read_only_error(self.path) from None
-            raise
+            raise self._store_error(exc) from None
+
+    def _store_error(self, exc: sqlite3.OperationalError) -> Exception:
+        """A locked or read-only store becomes the error the runtime maps to its exit code; any
+        other database error stays itself."""
+        if is_busy(exc):
+            return busy_error(self.path)
+        if is_read_only(exc):
+            return read_only_error(self.path)
+        return exc
 
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         return self.execute(sql, params).fetchall()
@@ -137,11 +138,7 @@ class Store:
             self.backend.commit(self.conn)
         except sqlite3.OperationalError as exc:
             self.conn.execute("ROLLBACK")
-            if is_busy(exc):
-                raise busy_error(self.path) from None
-            if is_read_only(exc):
-                raise read_only_error(self.path) from None
-            raise
+            raise self._store_error(exc) from None
 
     @property
     def in_transaction(self) -> bool:

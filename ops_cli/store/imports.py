@@ -80,6 +80,7 @@ def sub_stage_create(store: Store) -> None:
         "(issi INTEGER PRIMARY KEY, row INTEGER NOT NULL, customer TEXT, tei TEXT, msisdn TEXT,"
         " kind TEXT, status TEXT, ok INTEGER NOT NULL, act TEXT)",
     )
+    store.conn.execute(f"CREATE UNIQUE INDEX {SUB_STAGE}_row ON {SUB_STAGE} (row)")
 
 
 def sub_stage_drop(store: Store) -> None:
@@ -95,10 +96,16 @@ def sub_stage_seen(store: Store, issis: Sequence[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def sub_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> None:
-    """(issi, row, customer, tei, msisdn, kind, status, ok) per row."""
+def sub_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
+    """(issi, row, customer, tei, msisdn, kind, status, ok) per row; an ISSI already staged is left
+    out. Returns how many were staged."""
     with staging(store):
-        store.conn.executemany(f"INSERT INTO {SUB_STAGE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)", rows)
+        cur = store.conn.executemany(
+            f"INSERT INTO {SUB_STAGE} (issi, row, customer, tei, msisdn, kind, status, ok)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issi) DO NOTHING",
+            rows,
+        )
+        return cur.rowcount
 
 
 @contextmanager
@@ -160,13 +167,17 @@ def sub_stage_merge(store: Store) -> None:
     same = " AND ".join(f"COALESCE({t}.{f}, s.{f}) IS NOT DISTINCT FROM s.{f}" for f in fields)
     empty = " OR ".join(f"{t}.{f} IS NULL" for f in fields)
     match = f"FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok = 1"
-    store.execute(f"UPDATE {t} SET act = 'update', {merged} {match} AND NOT ({same})")
-    store.execute(f"UPDATE {t} SET {merged} {match} AND {t}.act IS NULL AND ({empty})")
-    store.execute(
+    create = (
         f"UPDATE {t} SET act = 'create', kind = COALESCE(kind, 'standard'),"
         " status = COALESCE(status, 'inactive') WHERE ok = 1 AND act IS NULL"
-        f" AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.issi = {t}.issi)"
     )
+    held = f"SELECT 1 FROM {t} JOIN subscriptions s ON s.issi = {t}.issi WHERE {t}.ok = 1 LIMIT 1"
+    if store.one(held) is None:  # the store holds none of the ISSIs: every good row is new
+        store.execute(create)
+        return
+    store.execute(f"UPDATE {t} SET act = 'update', {merged} {match} AND NOT ({same})")
+    store.execute(f"UPDATE {t} SET {merged} {match} AND {t}.act IS NULL AND ({empty})")
+    store.execute(f"{create} AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.issi = {t}.issi)")
 
 
 def sub_stage_rule_candidates(store: Store) -> list[sqlite3.Row]:
@@ -187,11 +198,23 @@ def sub_stage_set_aside(store: Store, issis: Iterable[int]) -> None:
     store.conn.executemany(f"UPDATE {SUB_STAGE} SET ok = 0, act = NULL WHERE issi = ?", ((i,) for i in issis))
 
 
-def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None, int | None, int | None]]:
+def sub_stage_repeats_tei(store: Store) -> bool:
+    """Whether two good staged rows name the same TEI (asked outside the write lock: rows are only
+    set aside later, so a False stays true for the rows :func:`sub_stage_tei_clashes` looks at)."""
+    found = store.one(
+        f"SELECT 1 FROM {SUB_STAGE} WHERE ok = 1 AND tei IS NOT NULL GROUP BY tei HAVING count(*) > 1 LIMIT 1"
+    )
+    return found is not None
+
+
+def sub_stage_tei_clashes(
+    store: Store, *, in_file: bool = True
+) -> list[tuple[int, str, int, str | None, int | None, int | None]]:
     """Good rows whose TEI would be bound to two live subscriptions after the import.
 
     (row, tei, holder issi, holder's customer or None, holder's file row or None, the row's issi):
-    the holder is a live subscription the file does not name, else the TEI's first row in the file.
+    the holder is a live subscription the file does not name, else the TEI's first row in the file
+    (``in_file=False``: no TEI is in two rows, :func:`sub_stage_repeats_tei`; only the store's).
     """
     # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once,
     # so an unchanged row's TEI is held by no subscription but its own).
@@ -207,15 +230,17 @@ def sub_stage_tei_clashes(store: Store) -> list[tuple[int, str, int, str | None,
         " JOIN subscriptions s ON s.tei = l.tei AND s.status <> 'terminated'"
         f" WHERE l.act IN ('create', 'update') AND s.issi NOT IN (SELECT issi FROM {SUB_STAGE} WHERE ok = 1)"
     ).fetchall()
+    if not in_file:
+        return [tuple(r) for r in store_held]
     held = {r[1] for r in store_held}
-    in_file = store.execute(
+    repeated = store.execute(
         f"WITH live AS ({live}),"
         " first AS (SELECT tei, min(row) AS row FROM live GROUP BY tei"
         f" HAVING count(*) > 1 AND max({binding}) = 1)"
         " SELECT l.row, l.tei, h.issi, NULL, h.row, l.issi FROM live l JOIN first f ON f.tei = l.tei"
         " JOIN live h ON h.row = f.row WHERE l.row <> f.row"
     ).fetchall()
-    return [tuple(r) for r in store_held] + [tuple(r) for r in in_file if r[1] not in held]
+    return [tuple(r) for r in store_held] + [tuple(r) for r in repeated if r[1] not in held]
 
 
 def sub_stage_counts(store: Store) -> dict[str, int]:
@@ -252,11 +277,27 @@ def _sub_after(fields: str, form: str | None, confirm_reset: bool, was: str) -> 
 
 
 def sub_stage_write(
+    store: Store,
+    head: tuple[Any, ...],
+    at: str,
+    *,
+    form: str | None,
+    confirm_reset: bool,
+    counts: dict[str, int] | None = None,
+) -> None:
+    """Write the staged creates and updates, each with its audit record (before/after), set-based.
+    ``counts`` (:func:`sub_stage_counts`) lets the steps of an action no row has be skipped."""
+    if counts is None:
+        counts = sub_stage_counts(store)
+    if counts.get("update"):
+        _sub_write_updates(store, head, at, form=form, confirm_reset=confirm_reset)
+    if counts.get("create"):
+        _sub_write_creates(store, head, at, form=form, confirm_reset=confirm_reset)
+
+
+def _sub_write_updates(
     store: Store, head: tuple[Any, ...], at: str, *, form: str | None, confirm_reset: bool
 ) -> None:
-    """Write the staged creates and updates, each with its audit record (before/after), set-based."""
-    if store.one(f"SELECT 1 FROM {SUB_STAGE} WHERE ok = 1 AND act IS NOT NULL LIMIT 1") is None:
-        return  # an unchanged sheet: nothing to write
     four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
     after, params = _sub_after(four.format(p="t"), form, confirm_reset, "s.status")
     audit_select(
@@ -290,6 +331,13 @@ def sub_stage_write(
             (at,),
             updating,
         )
+
+
+def _sub_write_creates(
+    store: Store, head: tuple[Any, ...], at: str, *, form: str | None, confirm_reset: bool
+) -> None:
+    four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
+    with changes.bulk(store, "subscriptions") as rows:
         rows.insert(
             "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
             f" SELECT issi, customer, tei, msisdn, kind, status, ?, ? FROM {SUB_STAGE}"
@@ -321,7 +369,6 @@ def sub_stage_customer_of_row(store: Store, row: int) -> str | None:
 from ops_cli.store.imports_roster import (  # noqa: E402, F401
     ROSTER_STAGE,
     roster_stage_add,
-    roster_stage_counts,
     roster_stage_create,
     roster_stage_created,
     roster_stage_customers,

@@ -21,7 +21,7 @@ def roster_stage_create(store: Store) -> None:
         store,
         ROSTER_STAGE,
         "(customer TEXT NOT NULL, email TEXT NOT NULL, name TEXT, phone TEXT, kind TEXT, roles TEXT,"
-        " row INTEGER NOT NULL, act TEXT, PRIMARY KEY (customer, email)) WITHOUT ROWID",
+        " row INTEGER NOT NULL, act TEXT DEFAULT 'create', PRIMARY KEY (customer, email)) WITHOUT ROWID",
     )
 
 
@@ -60,10 +60,14 @@ def roster_stage_customers(store: Store) -> list[str]:
     return [r[0] for r in store.conn.execute(f"SELECT DISTINCT customer FROM {ROSTER_STAGE}")]
 
 
-def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> None:
+def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> dict[str, int]:
     """Each staged row against the stored entry: create / update / same (``keep_*``: the sheet has
-    no such column, so the stored value stays). Only created and updated rows are marked (an
-    unchanged row keeps ``act`` NULL: a re-import of an unchanged sheet rewrites no staged row)."""
+    no such column, so the stored value stays); returns the counts by action.
+
+    Rows are staged as ``create``. One join counts the staged rows the store holds and how many of
+    them are unchanged: when it holds none (new customers: the usual first import) no staged row
+    is rewritten; when every row is unchanged (a re-import) nothing will be written; else one
+    ``UPDATE ... FROM`` marks each held row ``update`` or same (``act`` NULL)."""
     t = ROSTER_STAGE
     phone = "r.phone" if keep_phone else f"{t}.phone"
     kind = "r.kind" if keep_kind else f"{t}.kind"
@@ -71,19 +75,21 @@ def roster_stage_merge(store: Store, *, keep_phone: bool, keep_kind: bool) -> No
         f"{new} IS NOT DISTINCT FROM r.{old}"
         for new, old in ((f"{t}.name", "name"), (phone, "phone"), (kind, "kind"), (f"{t}.roles", "roles"))
     )
-    store.execute(
-        f"UPDATE {t} SET act = 'update', phone = {phone}, kind = {kind} FROM roster_entries r"
-        f" WHERE r.customer = {t}.customer AND r.email = {t}.email AND NOT ({same})"
+    staged, held, unchanged = store.one(
+        f"SELECT (SELECT count(*) FROM {t}), count(r.customer),"
+        f" coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0)"
+        f" FROM {t} JOIN roster_entries r ON r.customer = {t}.customer AND r.email = {t}.email"
     )
-    store.execute(
-        f"UPDATE {t} SET act = 'create' WHERE NOT EXISTS"
-        f" (SELECT 1 FROM roster_entries r WHERE r.customer = {t}.customer AND r.email = {t}.email)"
-    )
-
-
-def roster_stage_counts(store: Store) -> dict[str, int]:
-    rows = store.execute(f"SELECT act, count(*) FROM {ROSTER_STAGE} GROUP BY act").fetchall()
-    return {act or "same": n for act, n in rows}
+    if held and unchanged == staged:
+        return {"same": staged}  # the staged rows keep ``create``: nothing reads them again
+    if held:
+        store.execute(
+            f"UPDATE {t} SET act = CASE WHEN {same} THEN NULL ELSE 'update' END,"
+            f" phone = {phone}, kind = {kind} FROM roster_entries r"
+            f" WHERE r.customer = {t}.customer AND r.email = {t}.email"
+        )
+    counts = {"create": staged - held, "update": held - unchanged, "same": unchanged}
+    return {act: n for act, n in counts.items() if n}
 
 
 def roster_stage_updated_functions(store: Store) -> list[tuple[int, str, str]]:

@@ -29,6 +29,10 @@ from ops_cli.store.pg_sql import (  # noqa: F401  (names the backend module forw
 
 _ADVISORY_CLASS = 0x6F7073  # "ops": the first key of the store's write lock
 
+#: Foreign keys checked per statement instead of per row (a bulk import's tables): (child
+#: table, column, parent table). See ``ops_fk`` in ``migrations/0002_core.pg.sql``.
+STATEMENT_KEYS = (("roster_entries", "customer", "customers"), ("row_changes", "changeset_id", "changesets"))
+
 
 def _loaders(raw: Any) -> None:
     """Values come back as from SQLite: whole numbers as int (SUM gives numeric on PostgreSQL),
@@ -86,7 +90,8 @@ class PgBackend:
         _loaders(raw)
         conn = PgConnection(raw, url)
         ms = max(int(busy_timeout * 1000), 1)
-        conn.script(f"SET lock_timeout = {ms}; SET client_min_messages = warning")
+        # work_mem: an import's sorts and hashes (100k staged rows) stay in memory, not on disk.
+        conn.script(f"SET lock_timeout = {ms}; SET client_min_messages = warning; SET work_mem = '64MB'")
         return conn
 
     # ---------------------------------------------------------------- the schema
@@ -113,8 +118,8 @@ class PgBackend:
         return [
             row[0]
             for row in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                " AND table_type = 'BASE TABLE' ORDER BY table_name"
+                "SELECT relname::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+                " AND relkind IN ('r', 'p') ORDER BY relname COLLATE \"C\""
             )
         ]
 
@@ -124,11 +129,29 @@ class PgBackend:
             "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
             " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
         )
-        return [(row[0].strip('"'), row[1].strip('"')) for row in rows]
+        found = [(row[0].strip('"'), row[1].strip('"')) for row in rows]
+        return found + [(child, parent) for child, _col, parent in self._statement_keys(conn)]
+
+    def _statement_keys(self, conn: PgConnection) -> list[tuple[str, str, str]]:
+        """(child table, column, parent table) of the foreign keys checked per statement
+        (``ops_fk`` in ``migrations/0002_core.pg.sql``): their INSERT triggers' arguments."""
+        rows = conn.execute(
+            "SELECT c.relname, t.tgargs FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE c.relnamespace = current_schema()::regnamespace"
+            " AND t.tgname LIKE 'ops!_fk!_%!_ins' ESCAPE '!'"
+        ).fetchall()
+        found = []
+        for child, args in rows:
+            column, parent = bytes(args).decode().split("\0")[:2]
+            found.append((child, column, parent))
+        return found
 
     def keeps_row_id(self, columns: list[str]) -> bool:
         """Whether a table's rows carry a row id that undo follows: the hidden ``ops_rid``."""
         return ROW_ID in columns
+
+    def large_read(self, conn: PgConnection) -> None:
+        """Before a read that visits many rows: nothing to do (the server keeps its own cache)."""
 
     def sync_identities(self, conn: PgConnection) -> None:
         """After rows were written with their ids: each identity column's next value follows
@@ -214,6 +237,35 @@ class PgBackend:
                 for name in ("audit_no_update", "audit_no_delete")
                 if name not in guards
             ]
+        checks = {
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE c.relnamespace = current_schema()::regnamespace"
+                " AND t.tgname LIKE 'ops!_fk!_%' ESCAPE '!'"
+                " AND t.tgenabled <> 'D'"
+            )
+        }
+        tables = set(self.tables(conn))
+        constraints = {  # a store made before these triggers keeps PostgreSQL's own foreign key
+            (row[0].strip('"'), row[1].strip('"'))
+            for row in conn.execute(
+                "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
+                " WHERE contype = 'f' AND convalidated AND connamespace = current_schema()::regnamespace"
+            )
+        }
+        for child, column, parent in STATEMENT_KEYS:
+            if child not in tables or parent not in tables or (child, parent) in constraints:
+                continue
+            wanted = [
+                (child, f"ops_fk_{column}_ins"),
+                (child, f"ops_fk_{column}_upd"),
+                (parent, f"ops_fk_{child}_{column}"),
+            ]
+            if any(pair not in checks for pair in wanted):
+                found.append(
+                    f"{child}: foreign key {column} -> {parent} is missing or disabled (trigger ops_fk_*)"
+                )
         return found
 
 

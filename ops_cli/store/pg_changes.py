@@ -3,19 +3,23 @@
 SQLite follows a row by its ``rowid`` and captures with TEMP triggers made per connection.
 PostgreSQL has neither, so here:
 
-- every captured table gets a hidden ``ops_rid`` column (an identity: the row's id for the
+- every captured table has a hidden ``ops_rid`` column (an identity: the row's id for the
   changesets; the backend writes ``rowid`` as ``ops_rid`` and leaves the column out of
-  ``SELECT *`` rows);
-- one plpgsql function, ``ops_capture()``, is the AFTER INSERT/UPDATE/DELETE row trigger of
-  every captured table; it records only for a session that asked for it (the setting
-  ``ops.capture``, set by :func:`prepare`), so other programs' writes and the migrations pass;
+  ``SELECT *`` rows); the migrations make it in their CREATE TABLEs, a table without it gets
+  it here;
+- one plpgsql function, ``ops_capture()``, is the AFTER UPDATE/DELETE row trigger of every
+  captured table, and ``ops_capture_rows()`` its AFTER INSERT statement trigger (the
+  statement's new rows recorded in one INSERT ... SELECT from its transition table: a COPY of
+  thousands of rows costs one call); they record only for a session that asked for it (the
+  setting ``ops.capture``, set by :func:`prepare`), so other programs' writes and the
+  migrations pass;
 - the lazy changeset, the command's context and the per-table bulk opt-out use the same
   per-session TEMP tables as on SQLite (``ops_ctx``, ``ops_cs``, ``ops_bulk``), so the Python
   side of :mod:`.changes` reads them alike; ``ops_changeset()`` makes the changeset;
 - audit records written without a changeset get it from a BEFORE INSERT trigger.
 
 The functions and triggers are made once per store (and for tables added later), under the
-store's write lock.
+store's write lock: one catalog query finds what is missing, one script makes it.
 """
 
 from __future__ import annotations
@@ -101,6 +105,31 @@ BEGIN
 END
 $f$;
 
+-- INSERTs are recorded per statement (one INSERT ... SELECT from the statement's new rows, in
+-- the order they went in), not per row: a COPY of thousands of rows costs one call.
+CREATE OR REPLACE FUNCTION ops_capture_rows() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+    cs bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM ops_new)
+       OR EXISTS (SELECT 1 FROM pg_temp.ops_bulk WHERE tbl = TG_TABLE_NAME) THEN
+        RETURN NULL;
+    END IF;
+    cs := ops_changeset();
+    IF TG_NARGS = 0 THEN
+        INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after)
+        SELECT cs, TG_TABLE_NAME, 'insert', n.ops_rid, NULL, NULL, (to_jsonb(n) - 'ops_rid')::text
+        FROM ops_new AS n;
+    ELSE
+        INSERT INTO row_changes (changeset_id, tbl, op, rid, old_rid, before, after)
+        SELECT cs, TG_TABLE_NAME, 'insert', n.ops_rid, NULL, NULL,
+               ops_real_image(to_jsonb(n) - 'ops_rid', TG_ARGV)::text
+        FROM ops_new AS n;
+    END IF;
+    RETURN NULL;
+END
+$f$;
+
 CREATE OR REPLACE FUNCTION ops_capture_audit() RETURNS trigger LANGUAGE plpgsql AS $f$
 BEGIN
     IF NEW.changeset_id IS NULL AND COALESCE(current_setting('ops.capture', true), '') = 'on' THEN
@@ -144,110 +173,127 @@ def table_info(conn: Any, table: str) -> list[tuple[Any, ...]]:
 
 
 def schema_version(conn: Any) -> int:
-    """A number that moves whenever the store's schema does (its tables and their columns)."""
+    """A number that moves whenever the store's schema does (its tables and their columns).
+    Asked once per connection until it runs DDL or a ROLLBACK (:class:`.pg_conn.PgConnection`
+    forgets it then): the store's schema changes only through ops' own migrations."""
+    known = conn.schema_mark
+    if known is not None:
+        return known
     row = conn.execute(
         "SELECT count(*), COALESCE(sum(a.attnum), 0), COALESCE(max(c.oid::bigint), 0) FROM pg_class c"
         " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
         " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
     ).fetchone()
-    return hash(tuple(row))
+    conn.schema_mark = hash(tuple(row))
+    return conn.schema_mark
 
 
-def _missing(conn: Any, tables: list[str]) -> tuple[list[str], list[str], bool]:
-    """(tables without ops_rid, tables without the capture trigger, audit trigger missing)."""
-    with_rid = {
-        row[0]
-        for row in conn.execute(
-            "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-            " WHERE c.relnamespace = current_schema()::regnamespace AND a.attname = 'ops_rid'"
-            " AND NOT a.attisdropped"
-        )
-    }
-    triggered = {
-        row[0]
-        for row in conn.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-            " WHERE c.relnamespace = current_schema()::regnamespace"
-            " AND t.tgname IN ('ops_capture', 'ops_capture_audit')"
-        )
-    }
+#: Every table of the store's schema with what the capture needs: (name, has ops_rid, has the
+#: capture triggers, has the trigger that keeps ops_rid equal to the key, its REAL columns,
+#: its key column when that is one integer column). The migrations make ``ops_rid`` in the
+#: CREATE TABLE (``*.pg.sql``); a table without it gets it here.
+_CATALOG = """
+SELECT c.relname,
+       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'ops_rid'
+               AND NOT a.attisdropped),
+       (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid
+        AND t.tgname IN ('ops_capture', 'ops_capture_ins', 'ops_capture_audit')),
+       EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'ops_rid'),
+       ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+             AND NOT a.attisdropped AND a.atttypid IN ('float4'::regtype, 'float8'::regtype)
+             ORDER BY a.attnum),
+       (SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
+        AND a.attnum = i.indkey[0] WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnatts = 1
+        AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype))
+FROM pg_class c
+WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+"""
+
+
+def _plan(conn: Any, not_captured: frozenset[str]) -> str | None:
+    """The DDL that makes what is missing (one script), "" when nothing is, None for a store
+    without changesets."""
+    rows = conn.execute(_CATALOG).fetchall()
+    if "changesets" not in {row[0] for row in rows}:
+        return None
+    ddl: list[str] = []
+    for table, has_rid, triggers, keyed, reals, key in sorted(rows):
+        if table == "audit":
+            if not triggers:
+                ddl.append(
+                    "CREATE OR REPLACE TRIGGER ops_capture_audit BEFORE INSERT ON audit FOR EACH ROW"
+                    " WHEN (NEW.changeset_id IS NULL) EXECUTE FUNCTION ops_capture_audit();"
+                )
+            continue
+        if table in not_captured:
+            continue
+        if not has_rid:  # unique only once a key table's rows carry their key
+            ddl.append(f"ALTER TABLE {_q(table)} ADD COLUMN ops_rid BIGINT GENERATED BY DEFAULT AS IDENTITY;")
+            if key:
+                ddl.append(_rid_is_key(table, key))
+            ddl.append(f"CREATE UNIQUE INDEX {_q(table + '_ops_rid')} ON {_q(table)} (ops_rid);")
+        elif key and not keyed:
+            ddl.append(_rid_is_key(table, key))
+        if triggers < 2:
+            ddl.append(_capture_triggers(table, reals))
+    if ddl:
+        ddl.insert(0, _FUNCTIONS)
+    return "\n".join(ddl)
+
+
+def _capture_triggers(table: str, reals: list[str]) -> str:
+    args = ", ".join(_lit(c) for c in reals)
+    # WHEN: a session that does not capture, or a bulk write that records the rows itself
+    # (set_aside), costs no call of the function.
+    mark = _lit("," + table + ",")
+    when = (
+        "current_setting('ops.capture', true) = 'on' AND"
+        f" strpos(COALESCE(current_setting('ops.aside', true), ''), {mark}) = 0"
+    )
+    name = _q(table)
     return (
-        [t for t in tables if t not in with_rid],
-        [t for t in tables if t not in triggered],
-        "audit" not in triggered,
+        f"CREATE OR REPLACE TRIGGER ops_capture AFTER UPDATE OR DELETE ON {name}"
+        f" FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION ops_capture({args});"
+        f" CREATE OR REPLACE TRIGGER ops_capture_ins AFTER INSERT ON {name} REFERENCING NEW TABLE AS ops_new"
+        f" FOR EACH STATEMENT WHEN ({when}) EXECUTE FUNCTION ops_capture_rows({args});"
     )
 
 
 def install(store: Any, not_captured: frozenset[str]) -> bool:
-    """The hidden row ids, the functions and the triggers, made where missing; the session's
-    TEMP tables. False for a store without changesets."""
+    """The hidden row ids, the functions and the triggers, made where missing (one catalog
+    query; the DDL, when any, in one script under the store's write lock); the session's TEMP
+    tables. False for a store without changesets."""
     conn = store.conn
     if store.__dict__.get("_capture_version") is not None:
         return True
-    tables = store.tables()
-    if "changesets" not in tables:
+    ddl = _plan(conn, not_captured)
+    if ddl is None:
         return False
-    captured = [t for t in tables if t not in not_captured]
-    no_rid, no_trigger, no_audit = _missing(conn, captured)
-    if no_rid or no_trigger or no_audit:
+    if ddl:
         store.backend.begin_write(conn)  # the store's write lock: one process makes them
         try:
-            no_rid, no_trigger, no_audit = _missing(conn, captured)
-            if no_trigger or no_audit:
-                conn.script(_FUNCTIONS)
-            for table in no_rid:  # unique only once a key table's rows carry their key
-                conn.script(
-                    f"ALTER TABLE {_q(table)} ADD COLUMN ops_rid BIGINT GENERATED BY DEFAULT AS IDENTITY"
-                )
-                _rid_is_key(store, table)
-                conn.script(f"CREATE UNIQUE INDEX {_q(table + '_ops_rid')} ON {_q(table)} (ops_rid)")
-            for table in no_trigger:
-                reals = ", ".join(
-                    _lit(row[1]) for row in table_info(conn, table) if row[2] in ("double precision", "real")
-                )
-                # WHEN: a session that does not capture, or a bulk write that records the rows
-                # itself (set_aside), costs a row no call of the function (a third of an INSERT).
-                mark = _lit("," + table + ",")
-                when = (
-                    "current_setting('ops.capture', true) = 'on' AND"
-                    f" strpos(COALESCE(current_setting('ops.aside', true), ''), {mark}) = 0"
-                )
-                conn.script(
-                    f"CREATE OR REPLACE TRIGGER ops_capture AFTER INSERT OR UPDATE OR DELETE ON {_q(table)}"
-                    f" FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION ops_capture({reals})"
-                )
-            if no_audit:
-                conn.script(
-                    "CREATE OR REPLACE TRIGGER ops_capture_audit BEFORE INSERT ON audit"
-                    " FOR EACH ROW EXECUTE FUNCTION ops_capture_audit()"
-                )
+            ddl = _plan(conn, not_captured)  # another process may have made them meanwhile
+            if ddl:
+                conn.script(ddl)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-    for sql in _TEMP_TABLES:
-        conn.execute(sql)
-    conn.execute("SELECT set_config('ops.capture', 'on', false)")
+    conn.script("; ".join(_TEMP_TABLES) + "; SELECT set_config('ops.capture', 'on', false)")
     store._capture_version = 1
     return True
 
 
-def _rid_is_key(store: Any, table: str) -> None:
+def _rid_is_key(table: str, key: str) -> str:
     """A table keyed by one integer column (``id``, ``issi``): its row id is that key, as
     SQLite's rowid is (a BEFORE trigger keeps ``ops_rid`` equal to it)."""
-    from ops_cli.store.changes import primary_key
-
-    info = {row[1]: row[2] for row in table_info(store.conn, table)}
-    key = primary_key(store.conn, table)
-    if len(key) != 1 or info.get(key[0]) not in ("bigint", "integer", "smallint"):
-        return
     function = _q(f"ops_rid_{table}")
-    store.conn.script(
+    return (
         f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $f$"
-        f" BEGIN NEW.ops_rid := NEW.{_q(key[0])}; RETURN NEW; END $f$;"
+        f" BEGIN NEW.ops_rid := NEW.{_q(key)}; RETURN NEW; END $f$;"
         f" CREATE OR REPLACE TRIGGER ops_rid BEFORE INSERT OR UPDATE ON {_q(table)}"
         f" FOR EACH ROW EXECUTE FUNCTION {function}();"
-        f" UPDATE {_q(table)} SET ops_rid = {_q(key[0])} WHERE ops_rid IS DISTINCT FROM {_q(key[0])};"
+        f" UPDATE {_q(table)} SET ops_rid = {_q(key)} WHERE ops_rid IS DISTINCT FROM {_q(key)};"
     )
 
 

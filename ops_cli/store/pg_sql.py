@@ -121,12 +121,16 @@ def _as_text(body: str, call: str) -> str:
     return "".join(out)
 
 
+_DDL = re.compile(r"^\s*(?:(?:CREATE|ALTER|DROP)\s+(?!TEMP)|ROLLBACK\b)", re.I)
+
+
 class Translated:
-    __slots__ = ("sql", "order", "named", "arrays", "rid")
+    __slots__ = ("sql", "order", "named", "arrays", "rid", "ddl")
 
     def __init__(self, sql: str, order: tuple[int, ...] | None, named: bool, arrays: tuple[int, ...]):
         self.sql = sql
         self.rid = "ops_rid" in sql  # the statement names the hidden row id: rows keep it
+        self.ddl = _DDL.match(sql) is not None  # it may change the schema (or take a change back)
         self.order = order  # ?NNN: the 1-based parameter numbers in their order of use
         self.named = named
         self.arrays = arrays  # positions of JSON-array parameters to give as array literals

@@ -7,6 +7,7 @@ KPI sums come from :func:`ops_cli.sla.kpi.summarize` (its SQL is in ``store/kpi.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from ops_cli.store import Store
@@ -30,6 +31,7 @@ CASE_COLUMNS = (
     "opened_at",
     "closed_at",
 )
+_OPENED, _NUMBER = CASE_COLUMNS.index("opened_at"), CASE_COLUMNS.index("number")
 
 
 def _opened_where(
@@ -53,11 +55,14 @@ def cases_opened(
         return []
     where, params = _opened_where(customer_number, start_utc, end_utc, topics, "c")
     columns = ", ".join(f"c.{name}" for name in CASE_COLUMNS)
-    cursor = store.execute(
-        f"SELECT {columns} FROM cases AS c WHERE {where} ORDER BY c.opened_at, c.number", params
-    )
+    store.backend.large_read(store.conn)
+    # in the order of the index (customer, opened_at); cases opened in the same second put in
+    # number order here (an ORDER BY on both has SQLite sort every row again: 10% of the read)
+    cursor = store.execute(f"SELECT {columns} FROM cases AS c WHERE {where} ORDER BY c.opened_at", params)
     cursor.row_factory = None
-    return cursor.fetchall()
+    rows = cursor.fetchall()
+    rows.sort(key=itemgetter(_OPENED, _NUMBER))  # nearly sorted already: one pass
+    return rows
 
 
 def _by_case(store: Store, sql: str, case_ids: Sequence[int]) -> list[Any]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
 from ops_cli.store import Store, changes
+from ops_cli.store.audit import audit_times
 
 SUB_COLUMNS = ("issi", "customer", "tei", "msisdn", "kind", "status", "addons", "created_at", "updated_at")
 
@@ -29,6 +32,96 @@ def get_many(store: Store, issis: Sequence[int]) -> list[sqlite3.Row]:
         marks = ",".join("?" * len(chunk))
         found.extend(store.query(f"SELECT * FROM subscriptions WHERE issi IN ({marks})", chunk))
     return found
+
+
+#: ``issi`` in a set of ISSIs passed as ONE parameter, a JSON array (:func:`issi_set`): one
+#: statement whatever the number of ISSIs (PostgreSQL: ``issi = ANY(?)``, see store/pg_sql.py).
+_IN_SET = "issi IN (SELECT value FROM json_each(?))"
+
+
+def issi_set(issis: Iterable[int]) -> str:
+    """The parameter of an ISSI set (:data:`_IN_SET`)."""
+    return json.dumps([int(i) for i in issis])
+
+
+def get_set(store: Store, issis: str) -> list[sqlite3.Row]:
+    """The subscriptions of the ISSI set ``issis`` (:func:`issi_set`), in one statement: their
+    issi, customer, tei, msisdn, kind and status."""
+    return store.query(
+        f"SELECT issi, customer, tei, msisdn, kind, status FROM subscriptions WHERE {_IN_SET}", (issis,)
+    )
+
+
+def audit_status(
+    store: Store,
+    actor: str,
+    at: datetime | None,
+    action: str,
+    issis: str,
+    target: str,
+    befores: dict[str, str],
+    afters: dict[str, str],
+) -> int:
+    """One audit record ``sub:ISSI`` for every subscription of the ISSI set ``issis`` whose status
+    is not ``target``, in ONE statement, in ISSI order (run it before :func:`set_status_set`):
+    the records ``audit_many`` would write (same clocks, changeset and JSON texts).
+
+    The JSON images are the texts given: the before by the row's status (``befores``), the
+    after by its kind (``afters``: "standard", "standby")."""
+    real, business = audit_times(at)
+    changeset = changes.current(store, actor, business)  # None: no changesets recorded
+    cases = " ".join("WHEN ? THEN ?" for _ in befores)
+    return store.execute(
+        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
+        " SELECT ?, ?, ?, ?, ?, 'sub:' || CAST(s.issi AS TEXT),"
+        f" CASE s.status {cases} END,"
+        " CASE s.kind WHEN 'standby' THEN ? ELSE ? END, ?"
+        f" FROM subscriptions AS s WHERE s.{_IN_SET} AND s.status <> ? ORDER BY s.issi",
+        (
+            real,
+            business,
+            store.origin,
+            actor,
+            action,
+            *(v for pair in befores.items() for v in pair),
+            afters["standby"],
+            afters["standard"],
+            changeset,
+            issis,
+            target,
+        ),
+    ).rowcount
+
+
+def audit_terminate(store: Store, actor: str, at: datetime | None, issis: str) -> int:
+    """One ``sub.terminate`` audit record for every subscription of the ISSI set ``issis`` not
+    terminated yet, in ONE statement, in ISSI order (run it before :func:`set_status_set`): the
+    status and TEI before, the TEI released after, as ``audit_many`` writes them (keys sorted,
+    ``json_quote`` writes a TEI, its hex digits, or null, as ``json.dumps`` does)."""
+    real, business = audit_times(at)
+    changeset = changes.current(store, actor, business)
+    return store.execute(
+        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
+        " SELECT ?, ?, ?, ?, 'sub.terminate', 'sub:' || CAST(s.issi AS TEXT),"
+        " '{\"status\": ' || json_quote(s.status) || ', \"tei\": ' || json_quote(s.tei) || '}',"
+        ' \'{"reset_confirmed": true, "status": "terminated", "tei_released": \''
+        " || json_quote(s.tei) || '}', ?"
+        f" FROM subscriptions AS s WHERE s.{_IN_SET} AND s.status <> 'terminated' ORDER BY s.issi",
+        (real, business, store.origin, actor, changeset, issis),
+    ).rowcount
+
+
+def set_status_set(store: Store, issis: str, status: str, at: str) -> int:
+    """``status`` for every subscription of the ISSI set ``issis`` that has another one, in one
+    UPDATE, the changed rows' images for ``ops undo`` taken set-based; how many changed."""
+    with changes.bulk(store, "subscriptions") as rows:
+        return rows.update_known(
+            f"UPDATE subscriptions SET status = ?, updated_at = ? WHERE {_IN_SET} AND status <> ?",
+            (status, at, issis, status),
+            f"FROM subscriptions AS r WHERE r.{_IN_SET} AND r.status <> ?",
+            (issis, status),
+            {"status": status, "updated_at": at},
+        )
 
 
 def _keyed(store: Store, sql: str, keys: Iterable[Any]) -> list[sqlite3.Row]:
@@ -156,23 +249,6 @@ def set_issis(store: Store, pairs: Iterable[tuple[int, int]], at: str) -> None:
         "UPDATE subscriptions SET issi = ?, updated_at = ? WHERE issi = ?",
         ((new, at, old) for new, old in pairs),
     )
-
-
-def set_status(store: Store, issis: Iterable[int], status: str, at: str) -> None:
-    """One UPDATE per 500 ISSIs (half the time of one statement per row on a big ``--file``),
-    the changed rows' images for ``ops undo`` taken set-based (a third less than the per-row
-    capture triggers)."""
-    keys = list(issis)
-    with changes.bulk(store, "subscriptions") as rows:
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows.update(
-                f"UPDATE subscriptions SET status = ?, updated_at = ? WHERE issi IN ({marks})",
-                [status, at, *chunk],
-                f"FROM subscriptions AS r WHERE r.issi IN ({marks})",
-                chunk,
-            )
 
 
 # ------------------------------------------------------------------ change orders

@@ -99,6 +99,7 @@ class SubscriptionImporter(StreamImporter):
         super().__init__(ops, options)
         self.confirm_reset = confirm_reset
         self.form = (form or "").strip() or None
+        self.repeats_tei = True  # until `prepare` knows better
 
     def begin(self, store: Any) -> None:
         imports.sub_stage_create(store)
@@ -110,10 +111,16 @@ class SubscriptionImporter(StreamImporter):
         """Check one chunk column by column; stage every row with an ISSI (bad ones marked), once each."""
         checked, bad = subscription_rows.check_columns(chunk, (_KIND_WORDS, KINDS), (_STATUS_WORDS, STATUSES))
         numbers, issis = chunk.numbers, checked[1]
-        seen = imports.sub_stage_seen(store, [i for i in issis if i is not None])
-        if not bad and not seen and len(set(issis)) == len(issis):  # the usual chunk: every row good, once
-            imports.sub_stage_add(store, zip(issis, numbers, *checked[:1], *checked[2:], repeat(1)))
+        if not bad and len(set(issis)) == len(issis):  # the usual chunk: every row good, each ISSI once
+            rows = list(zip(issis, numbers, *checked[:1], *checked[2:], repeat(1)))
+            if imports.sub_stage_add(store, rows) < len(rows):  # some ISSIs were in an earlier chunk
+                first = imports.sub_stage_seen(store, issis)
+                for issi, row in zip(issis, numbers, strict=True):
+                    if first[issi] != row:
+                        message = f"ISSI {issi} is also in row {first[issi]}; an ISSI may appear once"
+                        problems.add(message, row, "issi")
             return
+        seen = imports.sub_stage_seen(store, [i for i in issis if i is not None])
         staged: list[tuple[Any, ...]] = []
         for i, rec in enumerate(zip(*checked, strict=True)):
             row, issi, errors = numbers[i], rec[1], bad.get(i, ())
@@ -132,6 +139,10 @@ class SubscriptionImporter(StreamImporter):
 
     def refuse(self, problems: Problems) -> None:
         """Row problems are raised with the store's (in ``finish``): one error lists every bad row."""
+
+    def prepare(self, store: Any) -> None:
+        """Whether any TEI is in two rows, asked before the write lock (a sort of the whole file)."""
+        self.repeats_tei = imports.sub_stage_repeats_tei(store)
 
     def authorize(self, store: Any, batch: Any) -> None:
         if self.options.by is None:
@@ -155,7 +166,8 @@ class SubscriptionImporter(StreamImporter):
         imports.sub_stage_merge(store)
         self._check_rules(store, found, file)
         if not found.malformed:
-            for row, tei, issi, owner, holder_row, _ in imports.sub_stage_tei_clashes(store):
+            clashes = imports.sub_stage_tei_clashes(store, in_file=self.repeats_tei)
+            for row, tei, issi, owner, holder_row, _ in clashes:
                 if holder_row is not None:
                     message = f"TEI {tei} is also in row {holder_row} (ISSI {issi})"
                 elif owner == _customer_of_row(store, row):
@@ -205,7 +217,10 @@ class SubscriptionImporter(StreamImporter):
     def write(self, st: Any, plan: SubPlan) -> None:
         at = self.ops.now()
         head = imports.audit_head(st, self.ops.actor(self.options.by), at)
-        imports.sub_stage_write(st, head, clock.to_db(at), form=self.form, confirm_reset=self.confirm_reset)
+        counts = {"create": plan.created, "update": plan.updated}
+        imports.sub_stage_write(
+            st, head, clock.to_db(at), form=self.form, confirm_reset=self.confirm_reset, counts=counts
+        )
 
     def result(self, plan: SubPlan, outcome: Outcome) -> dict[str, Any]:
         result: dict[str, Any] = {

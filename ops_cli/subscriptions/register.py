@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ops_cli import clock, render
@@ -46,14 +47,16 @@ def export_subscriptions(
     customer: str | None = None,
     status: str | None = None,
     force: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write the subscriptions to .xlsx or .csv in the columns `sub import` reads back.
 
     An existing file is replaced only with ``force`` (Conflict otherwise); symlinks are refused.
+    The rows stream from the store into the writer; ``progress`` gets the number just written.
     """
     from ops_cli.sheets import write_table
 
-    rows = list(list_subscriptions(ops, customer=customer, status=status))
+    rows = list_subscriptions(ops, customer=customer, status=status)
     columns = ["customer", "issi", "tei", "msisdn", "kind", "status"]
-    write_table(path, rows, columns, sheet_title="Subscriptions", force=force)
-    return {"file": str(path), "rows": len(rows)}
+    written = write_table(path, rows, columns, sheet_title="Subscriptions", force=force, progress=progress)
+    return {"file": str(path), "rows": written}

@@ -18,7 +18,7 @@ from ops_cli.errors import Conflict, InvalidInput, NotFound, Problem
 from ops_cli.parsers.identities import ISSI_MAX, IdentityError, parse_issi
 from ops_cli.render import plural
 from ops_cli.store import subscriptions as sql
-from ops_cli.store.audit import audit_many
+from ops_cli.store.audit import image_json
 from ops_cli.subscriptions._common import (
     ISSI_COLUMN_SPEC,
     _cell,
@@ -67,18 +67,20 @@ def _collect_issis(
     return unique
 
 
-def _load(store, numbers: list[int]) -> dict[int, Any]:
-    """The rows of ``numbers`` read through ``store`` (call it inside the write transaction)."""
-    rows = {int(r["issi"]): r for r in sql.get_many(store, numbers)}
-    missing = [n for n in numbers if n not in rows]
-    if missing:
+def _load(store, numbers: list[int]) -> tuple[dict[int, Any], str]:
+    """The rows of ``numbers`` read through ``store`` in one statement (call it inside the write
+    transaction), and the ISSI set parameter that names them (for the set-based writes)."""
+    issis = sql.issi_set(numbers)
+    rows = {r["issi"]: r for r in sql.get_set(store, issis)}
+    if len(rows) < len(numbers):
+        missing = [n for n in numbers if n not in rows]
         shown = ", ".join(str(n) for n in missing[:20]) + (" ..." if len(missing) > 20 else "")
         raise NotFound(
             f"no subscription with ISSI {shown}; nothing was changed (see `ops sub list`)"
             if len(missing) == 1
             else f"{len(missing)} ISSIs have no subscription: {shown}; nothing was changed"
         )
-    return rows
+    return rows, issis
 
 
 def _check_hours(ops, at: datetime, action: str, urgent: bool) -> None:
@@ -139,42 +141,42 @@ def set_status(
     stamp = clock.to_db(at)
     with ops.store.write() as st:
         require_known_actor(st, ops.config, by)
-        rows = _load(st, numbers)
+        rows, issis = _load(st, numbers)
         check_actor_for_subscriptions(st, ops.config, {n: rows[n]["customer"] for n in numbers}, by, action)
         _check_status_rules(ops, rows, numbers, action=action, target=target, form=form, urgent=urgent, at=at)
         changing = [n for n in numbers if rows[n]["status"] != target]
-        # one audit record a subscription, written in one statement (before the UPDATE: about
-        # half the time of after it on a big file); the few distinct images are shared objects
-        befores = {status: {"status": status} for status in {rows[n]["status"] for n in changing}}
-        afters = {}
-        for kind in ("standard", "standby"):
-            after: dict[str, Any] = {"status": target}
-            if form and kind == "standby":
-                after["form_r30"] = form
-            if urgent:
-                after["urgent"] = True
-            afters[kind] = after
-        verb = f"sub.{action}"
-        audit_many(
-            st,
-            [
-                (
-                    actor,
-                    verb,
-                    f"sub:{n}",
-                    befores[rows[n]["status"]],
-                    afters["standby" if rows[n]["kind"] == "standby" else "standard"],
-                )
-                for n in changing
-            ],
-            at=at,
+        if changing:
+            # one audit record a subscription and one UPDATE, each ONE statement over the ISSI
+            # set (the audit first: it reads the status before); the few images as JSON texts
+            befores = {s: image_json({"status": s}) for s in ("active", "inactive")}
+            afters = {}
+            for kind in ("standard", "standby"):
+                after: dict[str, Any] = {"status": target}
+                if form and kind == "standby":
+                    after["form_r30"] = form
+                if urgent:
+                    after["urgent"] = True
+                afters[kind] = image_json(after)
+            sql.audit_status(st, actor, at, f"sub.{action}", issis, target, befores, afters)
+            sql.set_status_set(st, issis, target, stamp)
+    changed = set(changing)  # built once: a 30,000-row --file stays linear
+    subs = []
+    add = subs.append
+    for n in numbers:
+        row = rows[n]
+        was = row["status"]
+        add(
+            {
+                "issi": n,
+                "tei": row["tei"],
+                "customer": row["customer"],
+                "kind": row["kind"],
+                "status": target,
+                "msisdn": row["msisdn"],
+                "was": was,
+                "changed": n in changed,
+            }
         )
-        sql.set_status(st, changing, target, stamp)
-    changed = set(changing)  # built once: a 10,000-row --file stays linear
-    subs = [
-        {**sub_object(rows[n]), "status": target, "was": rows[n]["status"], "changed": n in changed}
-        for n in numbers
-    ]
     return {
         "action": action,
         "changed": len(changing),
@@ -193,21 +195,28 @@ def terminate(
     by: str | None,
     confirm_reset: bool = False,
     at: datetime | None = None,
+    file: str | os.PathLike[str] | None = None,
+    **reader: Any,  # sheet=, delimiter=: for ``file``, passed to the import pipeline's reader
 ) -> dict[str, Any]:
     """Decommission subscriptions (only an orderer); the TEIs become free for other subscriptions.
 
     Refused without ``confirm_reset``: the customer must first remove operator
     and network programming and DMO frequencies and factory-reset the terminal.
+    ``file``: also the ISSIs of that sheet's issi column (all in one transaction, or none).
     """
     at = at or ops.now()
-    numbers = list(dict.fromkeys(parse_issi_args([str(i) for i in issis])))
-    if not numbers:
-        raise InvalidInput("no ISSI given; name one or more ISSIs to terminate")
+    source: dict[str, str] = {}
+    if file is None:
+        numbers = list(dict.fromkeys(parse_issi_args([str(i) for i in issis])))
+        if not numbers:
+            raise InvalidInput("no ISSI given; name one or more ISSIs to terminate")
+    else:
+        numbers = _collect_issis(ops, issis, file, source, **reader)
     actor = ops.actor(by)
     stamp = clock.to_db(at)
     with ops.store.write() as st:
         require_known_actor(st, ops.config, by)
-        rows = _load(st, numbers)
+        rows, issis = _load(st, numbers)
         check_actor_for_subscriptions(st, ops.config, {n: rows[n]["customer"] for n in numbers}, by, "order")
         if not confirm_reset:
             raise InvalidInput(
@@ -216,21 +225,11 @@ def terminate(
                 " nothing was changed"
             )
         changing = [n for n in numbers if rows[n]["status"] != "terminated"]
-        audit_many(
-            st,
-            [
-                (
-                    actor,
-                    "sub.terminate",
-                    f"sub:{n}",
-                    {"status": rows[n]["status"], "tei": rows[n]["tei"]},
-                    {"status": "terminated", "reset_confirmed": True, "tei_released": rows[n]["tei"]},
-                )
-                for n in changing
-            ],
-            at=at,
-        )
-        sql.set_status(st, changing, "terminated", stamp)
+        if changing:
+            # the audit (status and TEI before, the TEI released) and the UPDATE, each ONE
+            # statement over the ISSI set, the audit first: it reads the rows before
+            sql.audit_terminate(st, actor, at, issis)
+            sql.set_status_set(st, issis, "terminated", stamp)
     changed = set(changing)
     return {
         "action": "terminate",
@@ -240,4 +239,5 @@ def terminate(
             {**sub_object(rows[n]), "status": "terminated", "was": rows[n]["status"], "changed": n in changed}
             for n in numbers
         ],
+        **source,
     }

@@ -100,3 +100,68 @@ def test_db_check_finds_a_disabled_audit_trigger(env) -> None:
     result = env.run("db", "check")
     assert result.code == ExitStatus.NO
     assert "audit_no_delete" in result.stdout + result.stderr
+
+
+def _refused(ops, statement: str, params=()) -> str:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError) as refused:
+        with ops.store.write() as st:
+            st.execute(statement, params)
+    return str(refused.value)
+
+
+def test_foreign_keys_hold_for_bulk_written_tables(ops) -> None:
+    """roster_entries.customer and row_changes.changeset_id (checked per statement on
+    PostgreSQL, see ops_fk in 0002_core.pg.sql): a child naming no parent is refused, and so is
+    removing or renumbering a parent that children still name; the store is left as it was."""
+    from ops_cli.roster import add_customer
+
+    add_customer(ops, "1001", name="Polisregion Syd")
+    entry = (
+        "INSERT INTO roster_entries (customer, email, name, kind, roles, created_at, updated_at)"
+        " VALUES (?, ?, 'Eva', 'person', 'contact', 'x', 'x')"
+    )
+    with ops.store.write() as st:
+        st.execute(entry, ("1001", "eva@polisen.example"))
+    before = store_db.snapshot(ops.store.path)
+    for statement, params in (
+        (entry, ("1002", "olle@polisen.example")),  # no customer 1002
+        ("UPDATE roster_entries SET customer = '1003'", ()),
+        ("DELETE FROM customers WHERE number = '1001'", ()),
+        ("UPDATE customers SET number = '1004' WHERE number = '1001'", ()),
+        (
+            "INSERT INTO row_changes (changeset_id, tbl, op, rid) VALUES (999999, 'customers', 'insert', 1)",
+            (),
+        ),
+    ):
+        assert "FOREIGN KEY" in _refused(ops, statement, params), statement
+    assert store_db.snapshot(ops.store.path) == before
+    # a parent nobody names goes, and a statement of many rows naming existing parents passes
+    add_customer(ops, "1005", name="Kommun")
+    with ops.store.write() as st:
+        st.execute("UPDATE customers SET number = '1006' WHERE number = '1005'")
+        st.execute("DELETE FROM customers WHERE number = '1006'")
+        st.executemany(entry, [("1001", f"p{i}@polisen.example") for i in range(300)])
+    assert ops.store.one("SELECT count(*) FROM roster_entries")[0] == 301
+
+
+@pytest.mark.skipif(
+    store_db.backend_name() != "postgresql", reason="the statement-level foreign keys of a PostgreSQL store"
+)
+def test_db_check_and_db_copy_know_the_statement_level_foreign_keys(env) -> None:
+    from ops_cli.store import open_store
+
+    assert env.run("init").code == ExitStatus.OK
+    store = open_store(env.db)
+    try:
+        pairs = set(store.backend.foreign_keys(store.conn))
+    finally:
+        store.close()
+    assert {("roster_entries", "customers"), ("row_changes", "changesets")} <= pairs
+    store_db.execute(
+        env.db, f'ALTER TABLE "{env.db.schema}".roster_entries DISABLE TRIGGER ops_fk_customer_ins'
+    )
+    result = env.run("db", "check")
+    assert result.code == ExitStatus.NO
+    assert "roster_entries: foreign key customer -> customers" in result.stdout + result.stderr

@@ -271,8 +271,8 @@ def tables(db: Any) -> list[str]:
     """The store's tables, by name."""
     if is_pg(db):
         sql = (
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            "SELECT relname::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+            " AND relkind IN ('r', 'p') ORDER BY relname COLLATE \"C\""
         )
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"

@@ -90,8 +90,7 @@ class StreamedRosterImporter(StreamImporter):
         self.creating = {c: self.names[c] for c in sorted(numbers - existing)}
 
     def finish(self, store: Any, problems: Problems) -> dict[str, int]:
-        imports.roster_stage_merge(store, keep_phone=self.keep_phone, keep_kind=self.keep_kind)
-        counts = imports.roster_stage_counts(store)
+        counts = imports.roster_stage_merge(store, keep_phone=self.keep_phone, keep_kind=self.keep_kind)
         if not counts.get("update"):
             return counts
         if self.keep_kind:  # a function holds only contact (the stored kind kept too)
