@@ -21,8 +21,9 @@ Only the store is rolled back: never route a call that also writes a file throug
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, is_dataclass
 from typing import Any, TypeVar
+
+from ops_cli.render import is_record
 
 from ._common import ops as get_ops
 from ._options import OutputFormat
@@ -86,7 +87,9 @@ def change(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def attach(result: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The command's result (its keys kept) with ``dry_run: true`` and the diff (:func:`key_for`)."""
-    if is_dataclass(result) and not isinstance(result, type):
+    if is_record(result):
+        from dataclasses import asdict  # loaded already: the result is a dataclass
+
         result = asdict(result)
     data = dict(result) if isinstance(result, Mapping) else {"result": result}
     data["dry_run"] = True

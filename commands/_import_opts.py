@@ -1,15 +1,40 @@
 """What every `import` command shares beyond the shared options: the rejected-rows --force, the
 reader options passed through, and the stderr line naming the sheet that was read."""
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from ._options import DelimiterOpt, SheetOpt
 from ._output import info
 from ._scripting import stdin_named
 
-__all__ = ["DelimiterOpt", "RejectedForceOpt", "SheetOpt", "say_sheet", "sheet_kwargs"]
+__all__ = ["Delimiter", "DelimiterOpt", "RejectedForceOpt", "SheetOpt", "say_sheet", "sheet_kwargs"]
+
+
+class Delimiter(StrEnum):
+    comma = ","
+    semicolon = ";"
+    tab = "tab"
+
+
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The workbook's sheet to read (default: the only visible sheet, else the active one; "
+        "a hidden sheet only by name).",
+    ),
+]
+DelimiterOpt = Annotated[
+    Delimiter | None,
+    typer.Option(
+        "--delimiter",
+        help="The CSV field separator: ',', ';' or 'tab' (default: detected from the header row).",
+        case_sensitive=False,
+    ),
+]
 
 RejectedForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing rejected-rows file (FILE.rejected.csv).")

@@ -20,7 +20,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import is_dataclass
 from itertools import chain, count, islice
 from operator import itemgetter
 from typing import Any
@@ -155,7 +154,7 @@ def emit(
     pipe never hold the list; only a terminal table buffers a screenful. The listing options
     of the command (``--limit``, ``--columns``, ``--wide``) apply here."""
     fmt = OutputFormat(fmt)
-    if isinstance(data, Mapping) or (is_dataclass(data) and not isinstance(data, type)):
+    if isinstance(data, Mapping) or render.is_record(data):
         _emit_record(data, fmt, columns, title)
         return 1
     opts = _listing()
@@ -177,7 +176,7 @@ def emit(
     # The fields: those named, then the first row's; a list already in memory adds every
     # row's (rows of a stream are not read ahead for that).
     for row in (first, *data) if isinstance(data, list | tuple) else (first,):
-        if not isinstance(row, Mapping) and is_dataclass(row):
+        if not isinstance(row, Mapping) and render.is_record(row):
             row = render.plain(row)
         if isinstance(row, Mapping):
             known += [k for k in row if k not in known]

@@ -13,7 +13,6 @@ import sys
 import traceback
 
 from ops_cli.errors import ExitStatus, OpsError, Problem
-from ops_cli.files import os_cause
 
 from ._output import StdoutError
 
@@ -69,6 +68,8 @@ def os_error_line(exc: OSError, stream: str | None = None) -> str:
     where = stream or (os.fsdecode(exc.filename) if exc.filename is not None else None)
     if exc.filename2 is not None:
         where = f"{where} -> {os.fsdecode(exc.filename2)}"
+    from ops_cli.files import os_cause  # an error only: not at start-up
+
     return f"{where}: {os_cause(exc)}" if where else os_cause(exc)
 
 

@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from . import _dryrun as dryrun
 from . import _scripting as scripting
 from ._common import ops as get_ops
 from ._options import (
@@ -168,6 +167,8 @@ def _emit_case(case: dict, fmt: OutputFormat) -> None:
 
 def _write_case(ctx: typer.Context, fmt: OutputFormat, write: Callable[[], dict]) -> None:
     """Run one case write (``--dry-run``: show what it would change) and show the case."""
+    from . import _dryrun as dryrun  # the writes only: a listing does not load it
+
     result = dryrun.run(ctx, fmt, write)
     if not dryrun.active(ctx):
         _emit_case(result, fmt)
@@ -216,6 +217,8 @@ def open_(
     ops case open -t fault --reporter anna.berg@polisen.example --subject Nere
     """
     from ops_cli import cases
+
+    from . import _dryrun as dryrun
 
     ops = get_ops(ctx)
     case = dryrun.run(
@@ -529,6 +532,8 @@ def grant(
     """
     from ops_cli import cases
 
+    from . import _dryrun as dryrun
+
     ops = get_ops(ctx)
     case = dryrun.run(ctx, fmt, lambda: cases.grant(ops, number, name, by=by, at=ops.at(at)))
     if dryrun.active(ctx):
@@ -622,6 +627,8 @@ def callback_made(
     ops case callback 2026-00009 --note "Pratat med Anna."
     """
     from ops_cli import cases
+
+    from . import _dryrun as dryrun
 
     ops = get_ops(ctx)
     case = dryrun.run(

@@ -105,12 +105,12 @@ def parse_day(text: str, tz: ZoneInfo, what: str = "date") -> date:
         raise InvalidInput(f"{what}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None
 
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH_RE = r"^(\d{4})-(0[1-9]|1[0-2])$"  # compiled on first use (re's cache)
 
 
 def parse_month(text: str | None, what: str = "month") -> tuple[int, int]:
     """``YYYY-MM`` typed by a user -> (year, month)."""
-    match = _MONTH.match((text or "").strip())
+    match = re.match(_MONTH_RE, (text or "").strip())
     if not match:
         raise InvalidInput(f"{what}: {text!r} is not a month; use YYYY-MM, e.g. 2026-10")
     year, month = int(match.group(1)), int(match.group(2))

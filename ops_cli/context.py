@@ -7,7 +7,6 @@ The command line builds one from ``--config``/``--db``; a script builds one with
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,14 +22,35 @@ if TYPE_CHECKING:
     from ops_cli.calendar import OpeningHours, WorkCalendar
 
 
-@dataclass
 class Ops:
+    """A plain class written like the dataclass it was (fields, ``repr``, ``==``): a read
+    command then needs no ``dataclasses`` (start-up, issue 16)."""
+
     config: Config
     #: The store: an SQLite file's path, or a ``postgresql://`` URL (text).
     db_path: Path | str
-    _store: Store | None = field(default=None, repr=False)
+    _store: Store | None
     #: Read commands set this: a missing store is refused (exit 4) instead of created.
-    must_exist: bool = False
+    must_exist: bool
+
+    def __init__(
+        self, config: Config, db_path: Path | str, _store: Store | None = None, must_exist: bool = False
+    ) -> None:
+        self.config = config
+        self.db_path = db_path
+        self._store = _store
+        self.must_exist = must_exist
+
+    def __repr__(self) -> str:
+        return f"Ops(config={self.config!r}, db_path={self.db_path!r}, must_exist={self.must_exist!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        mine = (self.config, self.db_path, self._store, self.must_exist)
+        return mine == (other.config, other.db_path, other._store, other.must_exist)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: like the dataclass
 
     @classmethod
     def open(

@@ -15,7 +15,6 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
@@ -29,7 +28,10 @@ PLAIN_SAMPLE = 1000
 # with "'" ... unless it is a plain number or a phone number, which a
 # spreadsheet shows as data anyway and which must survive a round trip.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_OR_PHONE = re.compile(r"^[+-]?(\d[\d\s().-]*\d|\d)(\.\d+)?$")
+# The patterns below are compiled on first use (``re``'s own cache): a JSON listing or
+# ``--help`` never needs them (start-up, issue 16). ``render._NUMBER_OR_PHONE`` and
+# ``render._CSV_RISKY`` still give the compiled patterns (:func:`__getattr__`).
+_NUMBER_OR_PHONE_RE = r"^[+-]?(\d[\d\s().-]*\d|\d)(\.\d+)?$"
 
 
 def plural(n: int, word: str) -> str:
@@ -38,14 +40,22 @@ def plural(n: int, word: str) -> str:
 
 
 def safe_cell(text: str) -> str:
-    if text and text.startswith(_FORMULA_START) and not _NUMBER_OR_PHONE.match(text):
+    if text and text.startswith(_FORMULA_START) and not re.match(_NUMBER_OR_PHONE_RE, text):
         return "'" + text
     return text
 
 
+def is_record(value: Any) -> bool:
+    """A dataclass instance (``dataclasses.is_dataclass`` of an instance) without importing
+    ``dataclasses``: a listing or ``--help`` loads none (start-up, issue 16)."""
+    return not isinstance(value, type) and hasattr(type(value), "__dataclass_fields__")
+
+
 def plain(value: Any) -> Any:
     """Data made JSON-friendly: dataclasses to dicts, times to ISO 8601, Decimals to numbers."""
-    if is_dataclass(value) and not isinstance(value, type):
+    if is_record(value):
+        from dataclasses import asdict  # loaded already: the value is a dataclass
+
         return plain(asdict(value))
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
@@ -237,7 +247,7 @@ def csv_value(value: Any) -> Any:
     None as they are (the writer writes them), anything else through :func:`cell`."""
     kind = type(value)
     if kind is str:
-        if value[:1] in _FORMULA_FIRST and not _NUMBER_OR_PHONE.match(value):
+        if value[:1] in _FORMULA_FIRST and not re.match(_NUMBER_OR_PHONE_RE, value):
             return "'" + value
         return value
     if value is None or kind is int or kind is float:
@@ -268,10 +278,19 @@ def iter_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], batch: i
 # character and is not a plain number or phone number (the chunk-wide twin of
 # :func:`csv_value`'s test; it may flag a harmless field, e.g. a quoted one, but never
 # misses one that :func:`csv_value` changes).
-_CSV_RISKY = re.compile(
+_CSV_RISKY_RE = (
     r'[,\n](?=["=+\-@\t\r])(?![+-]?\d+[,\n])'
     r'(?![+-]?(?:\d(?:\d|[^\S\n]|[().-])*\d|\d)(?:\.\d+)?[,\n])"?[=+\-@\t\r]'
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The compiled patterns by their former names (compiled on first use)."""
+    if name == "_NUMBER_OR_PHONE":
+        return re.compile(_NUMBER_OR_PHONE_RE)
+    if name == "_CSV_RISKY":
+        return re.compile(_CSV_RISKY_RE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Rows:
@@ -316,7 +335,7 @@ def iter_csv_tuples(
         out.truncate()
         writer.writerows(chunk)
         text = out.getvalue()
-        if _CSV_RISKY.search("\n" + text):  # every chunk ends with a line break
+        if re.search(_CSV_RISKY_RE, "\n" + text):  # every chunk ends with a line break
             out.seek(0)
             out.truncate()
             writer.writerows([[conv(v) for v in row] for row in chunk])

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "sqlite_only(reason): a test about SQLite itself (its file, WAL, format); skipped on PostgreSQL",
     )
+    # The holiday tables `ops` keeps between runs (ops_cli/calendar/cache.py) go to a folder of
+    # this run, not the developer's own cache (every `ops` subprocess inherits it).
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ops-test-cache-")
     url = config.getoption("--db-url") or os.environ.get(DB_URL_VAR) or None
     if url:
         store_db.start_pg_run(url)

@@ -21,13 +21,14 @@ MASK = "(classified)"
 CALLBACK_ROLES = ("orderer", "contact")
 SLA_CALLBACK_ROLES = ("telephony",)
 
-_NUMBER = re.compile(r"^\d{4}-\d{5,}$")
+# Patterns compiled on first use (``re``'s cache): a listing needs none of them.
+_NUMBER_RE = r"^\d{4}-\d{5,}$"
 
 # Free text (issue 12): C0 controls and DEL refused; tab and line breaks kept in
 # multi-line texts (messages, notes, resolutions). One-line texts (subject, names)
 # are short; a multi-line text fits one xlsx cell (32,767 characters) of an export.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_CONTROL_RE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_LINE_CONTROL_RE = "[\x00-\x1f\x7f]"
 LINE_MAX = 200
 TEXT_MAX = 32767
 
@@ -291,7 +292,7 @@ def _get(ops, number: str) -> Any:
     number = (number or "").strip()
     row = sql.case_by_number(ops.store, number)
     if row is None:
-        if not _NUMBER.match(number):
+        if not re.match(_NUMBER_RE, number):
             raise NotFound(f"no case {number!r}; case numbers look like 2026-00042 (see `ops case list`)")
         raise NotFound(f"no case {number}; see `ops case list`")
     return row
@@ -311,7 +312,7 @@ def _text(
     import unicodedata  # writes only: not for a listing
 
     text = unicodedata.normalize("NFC", text)
-    bad = (_LINE_CONTROL if line else _CONTROL).search(text)
+    bad = re.search(_LINE_CONTROL_RE if line else _CONTROL_RE, text)
     if bad:
         hint = "; keep it to one line" if bad.group() in "\r\n" else ""
         raise InvalidInput(f"{what} contains the control character U+{ord(bad.group()):04X}{hint}")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ops_cli import clock, files, render
+from ops_cli import clock, render
 from ops_cli.cases.common import (
     CASE_FIELDS,
     LISTED_COLUMNS,
@@ -301,6 +301,7 @@ def export(
     The file goes through ``ops_cli.files``: an existing file is refused (exit 6)
     unless ``force``, a symlink is never followed; created 0600 (personal data).
     """
+    from ops_cli import files  # an export only: a listing does not load it
     from ops_cli.sheets import write_table
 
     if not str(path).strip():

@@ -3,7 +3,6 @@ roll it all back. Gives commands a `field: before → after` preview without a s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -43,8 +42,8 @@ def preview(ops: Ops, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
 
 
 def _row(st: Any, rc: Any) -> dict[str, Any]:
-    before = json.loads(rc["before"]) if rc["before"] else None
-    after = json.loads(rc["after"]) if rc["after"] else None
+    before = sql.load_image(st, rc["tbl"], rc["before"])
+    after = sql.load_image(st, rc["tbl"], rc["after"])
     fields = objects.field_changes(before, after)
     if objects.classified(st, rc["tbl"], before) or objects.classified(st, rc["tbl"], after):
         fields = objects.mask(fields)

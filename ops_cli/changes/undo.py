@@ -111,7 +111,7 @@ def _overlap_message(st: Any, number: int, later: list[sqlite3.Row]) -> str:
 def _revert(st: Any, number: int, row: sqlite3.Row, force: bool) -> dict[str, Any]:
     """Undo one row change; the diff it makes (from the row as it is to the row put back)."""
     table, rid, op = row["tbl"], row["rid"], row["op"]
-    before, after = _load(row["before"]), _load(row["after"])
+    before, after = sql.load_image(st, table, row["before"]), sql.load_image(st, table, row["after"])
     now = sql.row_image(st, table, rid)
     label = objects.name(st, table, rid, before or after)
     if now != after and not force:

@@ -32,36 +32,50 @@ from ops_cli.config.defaults import (
     WEEKDAYS,
     Hours,
 )
-from ops_cli.config.hours import _KNOWN_GOOD_HOURS as _KNOWN_GOOD_HOURS
-from ops_cli.config.hours import check_hours
 from ops_cli.config.loading import Config, default_config_path, load, read_toml, resolve_config_path
-from ops_cli.config.schema import check_value, merge, merge_open_table, validate
 
 if TYPE_CHECKING:
     from ops_cli.config.editing import parse_cli_value, set_value, write_template
+    from ops_cli.config.hours import check_hours
+    from ops_cli.config.schema import check_value, merge, merge_open_table, validate
+
+# Loaded when first asked for: the writing side (``ops init``, ``ops config set``) and the
+# validation of an edited file. A read command with the template `ops init` wrote (or no file)
+# imports neither the TOML editor nor the schema (start-up, issue 16).
+_HOMES = {
+    "parse_cli_value": ("editing", "parse_cli_value"),
+    "set_value": ("editing", "set_value"),
+    "write_template": ("editing", "write_template"),
+    "check_hours": ("hours", "check_hours"),
+    "_KNOWN_GOOD_HOURS": ("hours", "_KNOWN_GOOD_HOURS"),
+    "check_value": ("schema", "check_value"),
+    "merge": ("schema", "merge"),
+    "merge_open_table": ("schema", "merge_open_table"),
+    "validate": ("schema", "validate"),
+    # Names of the flat module, kept for callers that used them.
+    "_check_hours": ("hours", "check_hours"),
+    "_check_value": ("schema", "check_value"),
+    "_merge": ("schema", "merge"),
+    "_merge_open_table": ("schema", "merge_open_table"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    """The writing side (``ops init``, ``ops config set``), loaded when first asked for: a read
-    command does not import the TOML editor."""
-    if name in ("parse_cli_value", "set_value", "write_template"):
-        from ops_cli.config import editing
+    import importlib
 
-        value = getattr(editing, name)
-        globals()[name] = value
-        return value
-    if name == "editing":
-        import importlib
-
-        return importlib.import_module(f"{__name__}.editing")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        if name in ("editing", "hours", "schema", "rules"):
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home[0]}"), home[1])
+    globals()[name] = value
+    return value
 
 
-# Names of the flat module, kept for callers that used them.
-_check_hours = check_hours
-_check_value = check_value
-_merge = merge
-_merge_open_table = merge_open_table
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "AREA",

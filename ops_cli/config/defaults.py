@@ -45,6 +45,16 @@ def _parse_template() -> dict[str, Any]:
 
 DEFAULTS: dict[str, Any] = _parse_template()
 
+
+def plain_copy(value: Any) -> Any:
+    """A copy of parsed TOML (tables and arrays copied, scalars shared): deepcopy's result, faster."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ops_cli.config.defaults import DEFAULTS, TEMPLATE
-from ops_cli.config.schema import plain_copy, validate
+from ops_cli.config.defaults import DEFAULTS, TEMPLATE, plain_copy
 from ops_cli.errors import ConfigError, InvalidInput
-from ops_cli.files import os_cause
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -35,13 +32,30 @@ def resolve_config_path(flag: str | os.PathLike[str] | None = None) -> Path:
     return default_config_path()
 
 
-@dataclass
 class Config:
-    """The merged configuration and where it came from."""
+    """The merged configuration and where it came from.
+
+    A plain class written like the dataclass it was (fields, ``repr``, ``==``): a read command
+    then needs no ``dataclasses`` (start-up, issue 16)."""
 
     path: Path
-    data: dict[str, Any] = field(default_factory=lambda: plain_copy(DEFAULTS))
-    exists: bool = False
+    data: dict[str, Any]
+    exists: bool
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None, exists: bool = False) -> None:
+        self.path = path
+        self.data = plain_copy(DEFAULTS) if data is None else data
+        self.exists = exists
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, data={self.data!r}, exists={self.exists!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.data, self.exists) == (other.path, other.data, other.exists)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: like the dataclass
 
     def get(self, dotted: str) -> Any:
         node: Any = self.data
@@ -132,6 +146,8 @@ def _read_text(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
+        from ops_cli.files import os_cause  # an error only: not at start-up
+
         raise ConfigError(f"cannot read config file {path}: {os_cause(exc)}") from None
     try:
         return raw.decode("utf-8")
@@ -162,4 +178,6 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
         return Config(path=resolved)
     if text == TEMPLATE:  # the file `ops init` wrote, unedited: its values are the defaults
         return Config(path=resolved, data=plain_copy(DEFAULTS), exists=True)
+    from ops_cli.config.schema import validate  # an edited file only: not for the template
+
     return Config(path=resolved, data=validate(_parse(text, resolved), str(resolved)), exists=True)

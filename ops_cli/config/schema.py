@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ops_cli.config.defaults import DEFAULTS, HOURS_TABLES, OPEN_MAPS, OPEN_TABLES, Hours
+from ops_cli.config.defaults import DEFAULTS, HOURS_TABLES, OPEN_MAPS, OPEN_TABLES, Hours, plain_copy
 from ops_cli.config.hours import check_hours
 from ops_cli.config.rules import check_rules
 from ops_cli.errors import ConfigError
@@ -26,15 +26,6 @@ def type_name(value: Any) -> str:
         str: "text",
         list: "a list of text",
     }.get(type(value), type(value).__name__)
-
-
-def plain_copy(value: Any) -> Any:
-    """A copy of parsed TOML (tables and arrays copied, scalars shared): deepcopy's result, faster."""
-    if isinstance(value, dict):
-        return {key: plain_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain_copy(item) for item in value]
-    return value
 
 
 def check_value(key: str, value: Any, proto: Any, source: str) -> Any:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import compress, repeat
+from json.encoder import encode_basestring
 from typing import Any
 
 from ops_cli import clock
@@ -37,8 +39,9 @@ CLASSIFIED = ("sensitive", "secret")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Positions in a row of ``store.reports.CASE_COLUMNS``.
-_CRITICAL, _TIER, _OPENED, _CLOSED = (
-    sql.CASE_COLUMNS.index(name) for name in ("critical", "sla_tier", "opened_at", "closed_at")
+_CRITICAL, _CLASS, _TIER, _OPENED, _CLOSED = (
+    sql.CASE_COLUMNS.index(name)
+    for name in ("critical", "classification", "sla_tier", "opened_at", "closed_at")
 )
 
 
@@ -119,9 +122,9 @@ def _repair_hours(ops: Ops, cases: list[tuple[Any, ...]], tier: str) -> list[flo
     (:class:`.opentime.OpenTime`), then each case is two binary searches."""
     known = ops.config["sla"]["tiers"]
     parse, epoch = datetime.fromisoformat, _EPOCH
-    tiers: dict[str, list[tuple[int, int, int]]] = {}  # tier -> (index, start, end)
-    low: dict[str, int] = {}
-    high: dict[str, int] = {}
+    # tier -> the places, starts and ends of its closed cases (in microseconds)
+    tiers: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    last, add_place, add_start, add_end = None, None, None, None
     for i, case in enumerate(cases):
         if case[_CLOSED]:
             opened, closed = parse(case[_OPENED]), parse(case[_CLOSED])
@@ -129,25 +132,19 @@ def _repair_hours(ops: Ops, cases: list[tuple[Any, ...]], tier: str) -> list[flo
                 opened = opened.replace(tzinfo=UTC)
             if closed.tzinfo is None:
                 closed = closed.replace(tzinfo=UTC)
-            case_tier = case[_TIER] if case[_TIER] in known else tier
+            if case[_TIER] != last or add_place is None:  # the lists of the case's tier
+                last = case[_TIER]
+                places, starts, ends = tiers.setdefault(last if last in known else tier, ([], [], []))
+                add_place, add_start, add_end = places.append, starts.append, ends.append
             a, b = opened - epoch, closed - epoch  # exact microseconds (timedelta // is slower)
-            start = (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds
-            end = (b.days * 86_400 + b.seconds) * 1_000_000 + b.microseconds
-            spans = tiers.get(case_tier)
-            if spans is None:
-                spans = tiers[case_tier] = []
-                low[case_tier] = high[case_tier] = start
-            spans.append((i, start, end))
-            if start < low[case_tier] or end < low[case_tier]:
-                low[case_tier] = min(start, end)
-            if start > high[case_tier] or end > high[case_tier]:
-                high[case_tier] = max(start, end)
+            add_place(i)
+            add_start((a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds)
+            add_end((b.days * 86_400 + b.seconds) * 1_000_000 + b.microseconds)
     repairs: list[float | None] = [None] * len(cases)
-    for name, spans in tiers.items():
-        spent = OpenTime(ops.hours(f"sla.tiers.{name}"), _moment(low[name]), _moment(high[name])).spans(
-            [(s, e) for _, s, e in spans]
-        )
-        for (i, _, _), open_us in zip(spans, spent, strict=True):
+    for name, (places, starts, ends) in tiers.items():
+        low, high = min(min(starts), min(ends)), max(max(starts), max(ends))
+        spent = OpenTime(ops.hours(f"sla.tiers.{name}"), _moment(low), _moment(high)).spans(starts, ends)
+        for i, open_us in zip(places, spent, strict=True):
             repairs[i] = open_us / 1_000_000 / 3600  # as open_duration().total_seconds() / 3600
     return repairs
 
@@ -222,17 +219,100 @@ def _collector_paused() -> Iterator[None]:
 
 
 def case_figures(
-    ops: Ops, number: str, tier: str, start: datetime, end: datetime, include_classified: bool
+    ops: Ops,
+    number: str,
+    tier: str,
+    start: datetime,
+    end: datetime,
+    include_classified: bool,
+    lines: list[str] | None = None,
 ) -> dict[str, Any]:
     """The ``cases`` part of the quarterly report (see the module doc). Set-based: the cases in
     one query, their callbacks and the histories of the SLA ones a chunk at a time; repair hours
-    on the tiers' windows taken once; each case listed is one dict built in one step."""
+    on the tiers' windows taken once; each case listed is one dict built in one step.
+
+    ``lines``: a list that gets each listed case's JSON text too (as the C encoder writes its
+    dict, :func:`_case_lines`), made from the same values as the dict, for a JSON file of the
+    report (:func:`.jsontext.record_lines`); left empty if a value is not of the type the
+    text is made for (the writer then encodes the dicts)."""
     with _collector_paused():
-        return _case_figures(ops, number, tier, start, end, include_classified)
+        return _case_figures(ops, number, tier, start, end, include_classified, lines)
+
+
+#: The keys of a listed case, in order (its dict is made in :func:`_case_figures`).
+LISTED_KEYS = (
+    "number",
+    "opened_at",
+    "topic",
+    "critical",
+    "status",
+    "subject",
+    "repair_hours",
+    "callbacks",
+    "callbacks_due",
+    "callbacks_on_time",
+)
+#: What comes before each value in a listed case's compact JSON (``ops_cli.render._COMPACT``
+#: of its dict: ``", "`` and ``": "``), and after the last.
+_HEADS = tuple(("{" if n == 0 else ", ") + encode_basestring(key) + ": " for n, key in enumerate(LISTED_KEYS))
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _case_lines(columns: tuple[Any, ...], recorded: dict[int, Any]) -> list[str]:
+    """Each listed case's JSON text as the C encoder writes its dict, from the columns the dict
+    is made of (each value's text is the encoder's: the texts quoted, the flags true/false; the
+    counts are ints, made here or checked, as ``str`` writes them; the hours rounded finite
+    floats, as ``repr`` writes them, none of them -0.0, which equals 0.0; each count's and
+    hour's text made once: a few thousand values). An empty list when a text is not one: the
+    writer then encodes the dicts."""
+    numbers, shown, topics, flags, statuses, subjects, hours, callbacks, due, on_time = columns
+    if not set(map(type, recorded.values())) <= {int}:
+        return []
+    try:
+        quoted = {value: encode_basestring(value) for value in {*topics, *statuses}}
+        texts = (
+            map(encode_basestring, numbers),
+            map(encode_basestring, shown),
+            map(quoted.__getitem__, topics),
+            map(_JSON_BOOL.__getitem__, flags),
+            map(quoted.__getitem__, statuses),
+            map(encode_basestring, subjects),
+            map({h: "null" if h is None else repr(h) for h in set(hours)}.__getitem__, hours),
+            map({n: str(n) for n in set(callbacks)}.__getitem__, callbacks),
+            map({n: str(n) for n in set(due)}.__getitem__, due),
+            map({n: str(n) for n in set(on_time)}.__getitem__, on_time),
+        )
+        pieces = [part for head, text in zip(_HEADS, texts, strict=True) for part in (repeat(head), text)]
+        return list(map("".join, zip(*pieces, repeat("}"))))
+    except TypeError:  # a text that is not one
+        return []
+
+
+def _local_texts(tz: Any, stamps: Sequence[str]) -> list[str]:
+    """Each stored time as the local minute (:func:`_local_minutes`), for stamps in time order
+    (an hour's stamps come together: its parts are looked up once)."""
+    local = _local_minutes(tz)
+    out: list[str] = []
+    hour, parts = None, None
+    for stamp in stamps:
+        if stamp[:13] != hour:
+            hour = stamp[:13]
+            parts = local.parts(stamp)
+        if parts is not None and len(stamp) == 25 and stamp.endswith("+00:00"):
+            out.append(parts[0] + stamp[13:16] + parts[1])
+        else:
+            out.append(local(stamp))
+    return out
 
 
 def _case_figures(
-    ops: Ops, number: str, tier: str, start: datetime, end: datetime, include_classified: bool
+    ops: Ops,
+    number: str,
+    tier: str,
+    start: datetime,
+    end: datetime,
+    include_classified: bool,
+    lines: list[str] | None = None,
 ) -> dict[str, Any]:
     topics = sorted(name for name, t in ops.config["topics"].items() if t.get("fault"))
     period = (ops.store, number, clock.to_db(start), clock.to_db(end), topics)
@@ -243,53 +323,51 @@ def _case_figures(
     histories = sql.schedule_histories(ops.store, [c["id"] for c in sla])
     per_case = callbacks_by_case(ops, sla, tiers, min(end, ops.now()), histories)
     recorded = sql.callbacks_recorded(ops.store, [c[0] for c in cases])
-    repairs: list[float] = []
-    listed: list[dict[str, Any]] = []
-    hidden = 0
-    local = _local_minutes(ops.tz)
-    hour, parts = None, None
-    for (
-        case_id,
-        case_number,
-        topic,
-        is_critical,
-        classification,
-        status,
-        subject,
-        _,
-        opened,
-        _,
-    ), repair in zip(cases, _repair_hours(ops, cases, tier), strict=True):
-        if repair is not None:
-            repairs.append(repair)
-        if classification == "secret" and not include_classified:
-            hidden += 1
-            continue
-        cbs = per_case.get(case_id) if is_critical else None
-        if opened[:13] != hour:  # cases come by opening time: an hour's parts looked up once
-            hour = opened[:13]
-            parts = local.parts(opened)
-        if parts is not None and len(opened) == 25 and opened.endswith("+00:00"):
-            shown = parts[0] + opened[13:16] + parts[1]
-        else:
-            shown = local(opened)
-        listed.append(
-            {
-                "number": case_number,
-                "opened_at": shown,
-                "topic": topic,
-                "critical": bool(is_critical),
-                "status": status,
-                "subject": subject
-                if include_classified or classification not in CLASSIFIED
-                else f"({classification})",
-                "repair_hours": None if repair is None else round(repair, 2),
-                # the old key: callbacks on record with a due time (scripts read it)
-                "callbacks": recorded.get(case_id, 0),
-                "callbacks_due": cbs.due if cbs else 0,
-                "callbacks_on_time": cbs.on_time if cbs else 0,
-            }
+    every_repair = _repair_hours(ops, cases, tier)
+    repairs = [r for r in every_repair if r is not None]
+    # The listed cases column by column (a quarter may hold 100,000 of them): secret ones only
+    # counted unless asked for, then each column in one pass and each case's dict in one step.
+    rows, listed_repairs = cases, every_repair
+    if not include_classified:
+        keep = [c[_CLASS] != "secret" for c in cases]
+        rows, listed_repairs = list(compress(cases, keep)), list(compress(every_repair, keep))
+    ids, numbers, topics_, flags, classes, statuses, subjects, _, opened, _ = (
+        zip(*rows, strict=True) if rows else ((),) * len(sql.CASE_COLUMNS)
+    )
+    if not include_classified:
+        subjects = [s if c not in CLASSIFIED else f"({c})" for s, c in zip(subjects, classes, strict=True)]
+    columns = (
+        numbers,
+        _local_texts(ops.tz, opened),
+        topics_,
+        list(map(bool, flags)),
+        statuses,
+        subjects,
+        [None if r is None else round(r, 2) for r in listed_repairs],
+        # the old key: callbacks on record with a due time (scripts read it)
+        list(map(recorded.get, ids, repeat(0))),
+        list(map({i: c.due for i, c in per_case.items()}.get, ids, repeat(0))),
+        list(map({i: c.on_time for i, c in per_case.items()}.get, ids, repeat(0))),
+    )
+    listed = [
+        {
+            "number": case_number,
+            "opened_at": shown,
+            "topic": topic,
+            "critical": is_critical,
+            "status": status,
+            "subject": subject,
+            "repair_hours": repair,
+            "callbacks": callbacks,
+            "callbacks_due": due,
+            "callbacks_on_time": on_time,
+        }
+        for case_number, shown, topic, is_critical, status, subject, repair, callbacks, due, on_time in zip(
+            *columns, strict=True
         )
+    ]
+    if lines is not None:
+        lines.extend(_case_lines(columns, recorded))
     return {
         "count": len(cases),
         "critical": len(critical),
@@ -301,6 +379,6 @@ def _case_figures(
         "repair_hours_median": _hours(median(repairs)),
         "repair_hours_p90": _hours(_percentile(repairs, 90)),
         "hours": f"support hours of tier {tier}",
-        "secret_not_listed": hidden,
+        "secret_not_listed": len(cases) - len(rows),
         "list": listed,
     }

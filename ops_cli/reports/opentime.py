@@ -47,12 +47,18 @@ class OpenTime:
         self.before: list[int] = []  # open time before each window
         total, end = 0, None
         self.exact = True
+        gaps = False
         for s, e in windows:
             if end is not None and s < end:
                 self.exact = False  # overlapping windows: leave them to the calendar
+            gaps = gaps or (end is not None and s != end)
             self.before.append(total)
             total += e - s
             end = e
+        # Hours open around the clock (gold): the windows follow each other without a gap over
+        # all of [first, last], so the open time of a span inside is its length.
+        self.always = self.exact and not gaps and bool(windows)
+        self.always = self.always and self.starts[0] <= self.first and self.last <= self.ends[-1]
 
     def _open_until(self, t: int) -> int:
         i = bisect_right(self.starts, t) - 1
@@ -60,12 +66,17 @@ class OpenTime:
             return 0
         return self.before[i] + min(t - self.starts[i], self.lengths[i])
 
-    def spans(self, pairs: list[tuple[int, int]]) -> list[int]:
-        """:meth:`span` of each ``(start, end)`` (the same sums, inlined for 100,000 cases)."""
+    def spans(self, span_starts: list[int], span_ends: list[int]) -> list[int]:
+        """:meth:`span` of each start and end (the same sums, inlined for 100,000 cases)."""
         starts, ends, lengths, before = self.starts, self.ends, self.lengths, self.before
         first, last = (self.first, self.last) if self.exact else (1, 0)
+        if self.always:  # each span inside: its length
+            return [
+                max(end - start, 0) if first <= start and end <= last else self.span(start, end)
+                for start, end in zip(span_starts, span_ends, strict=True)
+            ]
         out: list[int] = []
-        for start, end in pairs:
+        for start, end in zip(span_starts, span_ends, strict=True):
             if end <= start:
                 out.append(0)
             elif first <= start and end <= last:

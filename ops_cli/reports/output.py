@@ -176,5 +176,6 @@ def quarterly_report(
         ordered_by=ordered_by,
         send_to=send_to,
         deliver=None if output is None else lambda r: written.append(write(r, output, force, words)),
+        deliver_json=output is not None and Path(output).suffix.lower() == ".json",
     )
     return {"report": report, "written": written[0] if written else None, "lang": words}

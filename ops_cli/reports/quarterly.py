@@ -25,6 +25,7 @@ from ops_cli.store import reports as sql
 
 from . import orders
 from .faults import case_figures
+from .jsontext import record_lines
 from .period import shown
 from .quarter import Quarter, parse_quarter, send_window
 
@@ -102,6 +103,7 @@ def _build(
     conf: dict[str, Any],
     quarter: Quarter,
     include_classified: bool,
+    lines: list[str] | None = None,
 ) -> dict[str, Any]:
     number = found["number"]
     target = float(conf["target"])
@@ -109,7 +111,7 @@ def _build(
     missed = [z["zone"] for z in zones if not z["pass"]]
     per_zone = float(conf["penalty"]) if conf["guaranteed"] else 0.0
     tz = ops.tz
-    cases = case_figures(ops, number, tier, quarter.start(tz), quarter.end(tz), include_classified)
+    cases = case_figures(ops, number, tier, quarter.start(tz), quarter.end(tz), include_classified, lines)
     return {
         "customer": number,
         "customer_name": found["name"],
@@ -146,12 +148,15 @@ def quarterly(
     ordered_by: str | None = None,
     send_to: str | None = None,
     deliver: Callable[[dict[str, Any]], Any] | None = None,
+    deliver_json: bool = False,
 ) -> dict[str, Any]:
     """The SLA report of one customer for one quarter (plain data; see the module doc).
 
     For a tier whose report is made on order, the order is taken (or found) in one write
     transaction with ``deliver(report)`` (e.g. writing the ``-o`` file): if delivering fails,
-    no order is recorded.
+    no order is recorded. ``deliver_json``: ``deliver`` writes the report as JSON
+    (:mod:`.jsontext`): the listed cases' JSON texts are made with them and lent to it
+    (:func:`.jsontext.record_lines`; ``deliver`` must not change the report's cases).
     """
     q = parse_quarter(quarter, ops.now().date())
     found, tier, conf = tier_of(ops, str(customer).strip())
@@ -160,15 +165,27 @@ def quarterly(
             raise InvalidInput(
                 f"--ordered-by/--send-to: the SLA report of tier {tier} is sent on schedule, not on order"
             )
-        report = _build(ops, found, tier, conf, q, include_classified)
+        lines: list[str] | None = [] if deliver is not None and deliver_json else None
+        report = _build(ops, found, tier, conf, q, include_classified, lines)
         if deliver is not None:
-            deliver(report)
+            _deliver(deliver, report, lines)
         return report
     with ops.store.write() as st:
         order = orders.take_order(st, ops, found, tier, q, ordered_by, send_to)
-        report = _build(ops, found, tier, conf, q, include_classified)
+        lines = [] if deliver is not None and deliver_json else None
+        report = _build(ops, found, tier, conf, q, include_classified, lines)
         report["order"] = orders.order_summary(ops, order)
         report["report_date"] = order["report_date"]
         if deliver is not None:
-            deliver(report)
+            _deliver(deliver, report, lines)
     return report
+
+
+def _deliver(
+    deliver: Callable[[dict[str, Any]], Any], report: dict[str, Any], lines: list[str] | None
+) -> None:
+    if lines is None:
+        deliver(report)
+        return
+    with record_lines(report["cases"]["list"], lines):
+        deliver(report)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ops_cli.store.connection import (
-    BUSINESS_CLOCK_SLACK,
     Store,
     busy_error,
     is_busy,
@@ -40,6 +40,9 @@ from ops_cli.store.setup import (
     statements,
 )
 
+if TYPE_CHECKING:
+    from ops_cli.store.audit import BUSINESS_CLOCK_SLACK  # see __getattr__
+
 
 def check_file(path: Path) -> tuple[list[str], int | None]:
     """Check a store file read-only, without migrating it: (problems, schema version)."""
@@ -55,6 +58,15 @@ def check_file(path: Path) -> tuple[list[str], int | None]:
         if is_busy(exc):
             raise busy_error(path) from None
         return [f"not a readable SQLite store: {exc}"], None
+
+
+def __getattr__(name: str) -> Any:
+    """``BUSINESS_CLOCK_SLACK`` of :mod:`.audit`, loaded when first asked for (writes)."""
+    if name == "BUSINESS_CLOCK_SLACK":
+        from ops_cli.store.audit import BUSINESS_CLOCK_SLACK
+
+        return BUSINESS_CLOCK_SLACK
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Names of the flat module, kept for callers that used them.

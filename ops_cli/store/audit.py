@@ -91,6 +91,13 @@ LIMIT ?
 """
 
 
+def _image(text: str | None) -> Any:
+    """A record's before/after image, its keys sorted as :func:`image_json` writes them: the
+    images a statement builds in SQL come in PostgreSQL's jsonb order (by length) otherwise."""
+    value = json.loads(text) if text else None
+    return dict(sorted(value.items())) if isinstance(value, dict) else value
+
+
 def audit_record(row: Any, *, changeset: bool = False) -> dict[str, Any]:
     """One audit row as a record: JSON images decoded, ``classified`` a bool; with ``changeset``
     also the row's ``changeset_id`` (as ``changeset``, before ``classified``)."""
@@ -101,8 +108,8 @@ def audit_record(row: Any, *, changeset: bool = False) -> dict[str, Any]:
         "actor": row["actor"],
         "action": row["action"],
         "object": row["object"],
-        "before": json.loads(row["before"]) if row["before"] else None,
-        "after": json.loads(row["after"]) if row["after"] else None,
+        "before": _image(row["before"]),
+        "after": _image(row["after"]),
     }
     if changeset:
         record["changeset"] = row["changeset_id"]

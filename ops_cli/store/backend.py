@@ -110,8 +110,10 @@ class SqliteBackend:
     def large_read(self, conn: sqlite3.Connection) -> None:
         """Before a read that visits many rows out of their table's order (a report's 100,000
         cases by time): a page cache of up to 64 MB, filled as pages are read (the default 2 MB
-        reads pages again and again)."""
+        reads pages again and again), and the file's first 256 MB read through a memory map (no
+        copy of each page into that cache: a tenth of a 100,000-case read)."""
         conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA mmap_size = 268435456")
 
 
 SQLITE = SqliteBackend()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ops_cli.store.audit import audit_record
-from ops_cli.store.changes import _image, _q, columns, primary_key
+from ops_cli.store.changes import _image, _q, _table_info, columns, primary_key
 
 
 # ---------------------------------------------------------------- reading
@@ -61,7 +61,37 @@ def row_image(store: Any, table: str, rid: int) -> dict[str, Any] | None:
     """The row as it is now, as the triggers would record it (or None)."""
     cols = columns(store.conn, table)
     row = store.one(f"SELECT {_image(cols, _q(table))} FROM main.{_q(table)} WHERE rowid = ?", (rid,))
-    return json.loads(row[0]) if row else None
+    if not row:
+        return None
+    image = json.loads(row[0])
+    for info in _table_info(store.conn, table):  # PostgreSQL's jsonb writes a REAL's 499.0 as 499
+        if type(image.get(info[1])) is int and str(info[2]).upper() in _FLOATS:
+            image[info[1]] = float(image[info[1]])
+    return in_column_order(store, table, image)
+
+
+#: Declared types of a floating-point column (SQLite's REAL; PostgreSQL's, as format_type names them).
+_FLOATS = frozenset({"REAL", "DOUBLE PRECISION", "FLOAT", "DOUBLE"})
+
+
+def load_image(store: Any, table: str, text: str | None) -> dict[str, Any] | None:
+    """A stored row image (``row_changes.before``/``after``) as a dict, its fields in the
+    table's column order (or None)."""
+    return in_column_order(store, table, json.loads(text)) if text else None
+
+
+def in_column_order(store: Any, table: str, image: dict[str, Any]) -> dict[str, Any]:
+    """``image`` with its fields in the table's column order, as SQLite's ``json_object``
+    writes them; PostgreSQL's ``jsonb`` keeps its keys sorted by length and name, so every diff
+    and listing made from an image reads the same on both backends. Only the order: the stored
+    text is left as it is (an image of a column the table no longer has keeps it, last)."""
+    cols = columns(store.conn, table)
+    if list(image) == cols:
+        return image
+    ordered = {c: image[c] for c in cols if c in image}
+    if len(ordered) < len(image):
+        ordered.update(image)
+    return ordered
 
 
 def delete_row(store: Any, table: str, rid: int) -> None:

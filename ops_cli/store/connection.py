@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ops_cli import files
 from ops_cli.errors import Conflict, InvalidInput
-from ops_cli.store import changes as _changes
-from ops_cli.store.audit import BUSINESS_CLOCK_SLACK, audit_rows, audit_times, image_json
 from ops_cli.store.backend import SQLITE, is_url, label
+
+if TYPE_CHECKING:
+    from ops_cli.store.audit import BUSINESS_CLOCK_SLACK  # see __getattr__
 
 __all__ = [
     "BUSINESS_CLOCK_SLACK",
@@ -107,7 +107,9 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        _changes.prepare(self)  # changesets: capture triggers, a fresh changeset
+        from ops_cli.store import changes  # writes only: a read command never loads it
+
+        changes.prepare(self)  # changesets: capture triggers, a fresh changeset
         self._begin()
         self._depth = 1
         try:
@@ -161,8 +163,12 @@ class Store:
         """
         if not self._depth:
             raise RuntimeError("audit records are written inside Store.write()")
+        from ops_cli.store.audit import audit_times, image_json  # writes only: not for a listing
+
         real, business = audit_times(at)  # the one clock rule (store/audit.py)
-        changeset = _changes.current(self, actor, business)  # None: the store records no changesets
+        from ops_cli.store import changes  # loaded by write() already
+
+        changeset = changes.current(self, actor, business)  # None: the store records no changesets
         (self.conn.defer if self.is_postgres else self.conn.execute)(
             "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -204,6 +210,8 @@ class Store:
         Written through :mod:`ops_cli.files`: into a temp file beside ``target`` (0600),
         renamed into place when complete; an existing file is refused unless ``force``.
         """
+        from ops_cli import files  # a backup only: not at start-up
+
         if self.is_postgres:  # a portable snapshot: an SQLite file with every row
             from ops_cli.store.copy import copy_store
 
@@ -220,6 +228,8 @@ class Store:
 
     def audit_log(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest audit records; ``classified`` tells a sensitive or secret case's record."""
+        from ops_cli.store.audit import audit_rows
+
         return audit_rows(self, limit)
 
 
@@ -228,4 +238,16 @@ def problems(conn: sqlite3.Connection) -> list[str]:
 
 
 def _json(value: Any) -> str | None:
+    from ops_cli.store.audit import image_json
+
     return image_json(value)
+
+
+def __getattr__(name: str) -> Any:
+    """``BUSINESS_CLOCK_SLACK`` (of :mod:`.audit`, loaded by the writes: a read command does
+    not load it, start-up issue 16)."""
+    if name == "BUSINESS_CLOCK_SLACK":
+        from ops_cli.store.audit import BUSINESS_CLOCK_SLACK
+
+        return BUSINESS_CLOCK_SLACK
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

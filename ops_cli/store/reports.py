@@ -7,7 +7,8 @@ KPI sums come from :func:`ops_cli.sla.kpi.summarize` (its SQL is in ``store/kpi.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import itemgetter
+from itertools import compress, count
+from operator import eq, itemgetter, le
 from typing import Any
 
 from ops_cli.store import Store
@@ -61,8 +62,29 @@ def cases_opened(
     cursor = store.execute(f"SELECT {columns} FROM cases AS c WHERE {where} ORDER BY c.opened_at", params)
     cursor.row_factory = None
     rows = cursor.fetchall()
-    rows.sort(key=itemgetter(_OPENED, _NUMBER))  # nearly sorted already: one pass
+    _by_time_then_number(rows)
     return rows
+
+
+def _by_time_then_number(rows: list[tuple[Any, ...]]) -> None:
+    """Sort rows of :data:`CASE_COLUMNS` by opening time, then number, in place. They come in
+    time order (as the store orders text): when that is Python's order too, only the runs of
+    cases opened in the same second are sorted (a few hundred in 100,000 cases), else all."""
+    opened = list(map(itemgetter(_OPENED), rows))
+    following = opened[1:]
+    if not all(map(le, opened, following)):
+        rows.sort(key=itemgetter(_OPENED, _NUMBER))
+        return
+    by_number = itemgetter(_NUMBER)
+    start = end = -1
+    for i in compress(count(), map(eq, opened, following)):  # rows i and i + 1 opened together
+        if i != end:
+            if end > start:
+                rows[start : end + 1] = sorted(rows[start : end + 1], key=by_number)
+            start = i
+        end = i + 1
+    if end > start:
+        rows[start : end + 1] = sorted(rows[start : end + 1], key=by_number)
 
 
 def _by_case(store: Store, sql: str, case_ids: Sequence[int]) -> list[Any]:

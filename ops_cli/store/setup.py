@@ -19,14 +19,13 @@ from pathlib import Path
 
 from ops_cli import __version__
 from ops_cli.errors import Conflict, InvalidInput, OpsError
-from ops_cli.files import os_cause
 from ops_cli.store.backend import is_url
 from ops_cli.store.connection import Store, busy_error, is_busy, is_read_only, read_only_error
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 #: A migration's PostgreSQL twin beside it: ``NNNN_name.pg.sql`` (same number, recorded under
 #: the same name ``NNNN_name.sql`` in the ledger, so a store keeps its version across backends).
-_PG_MIGRATION_NAME = re.compile(r"^((\d{4})_[a-z0-9_]+)\.pg\.sql$")
+_PG_MIGRATION_NAME_RE = r"^((\d{4})_[a-z0-9_]+)\.pg\.sql$"  # compiled on first use (re's cache)
 _MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -39,7 +38,7 @@ def migration_files(postgres: bool = False) -> list[tuple[int, str, str]]:
     found = []
     for entry in os.scandir(_MIGRATIONS_DIR):
         if postgres:
-            match = _PG_MIGRATION_NAME.match(entry.name)
+            match = re.match(_PG_MIGRATION_NAME_RE, entry.name)
             number, name = (int(match.group(2)), match.group(1) + ".sql") if match else (0, "")
         else:
             match = _MIGRATION_NAME.match(entry.name)
@@ -98,6 +97,8 @@ def _create_file(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         create_private(path)  # another process may have created it first: fine
     except OSError as exc:
+        from ops_cli.files import os_cause  # an error only: not at start-up
+
         raise InvalidInput(
             f"cannot create the store at {path}: {os_cause(exc)}; choose another place with --db or OPS_DB"
         ) from None
@@ -172,12 +173,13 @@ def applied_numbers(store: Store) -> set[int] | None:
         raise
 
 
-def check_version(store: Store, applied: set[int] | None = None) -> int:
+def check_version(store: Store, applied: set[int] | None = None, shipped: set[int] | None = None) -> int:
     """The store's schema version; a store made by a newer ops-cli is refused (exit 6): its
     version is above every migration shipped, or it holds a migration this program lacks."""
+    shipped = shipped_numbers() if shipped is None else shipped  # one look at the folder
     version = store.user_version()
-    known = latest_version()
-    unknown = (applied or set()) - shipped_numbers()
+    known = max(shipped)  # latest_version()
+    unknown = (applied or set()) - shipped
     if version > known or unknown:
         row = store.conn.execute("SELECT value FROM meta WHERE key = 'ops_cli_version'").fetchone()
         made_by = f"ops-cli {row[0]}" if row else f"a newer ops-cli (schema {version})"
@@ -258,8 +260,9 @@ def migrate(store: Store) -> list[str]:
     already applied (the teams' number blocks) still runs; ``user_version`` is the highest.
     """
     applied = applied_numbers(store)
-    check_version(store, applied)
-    if applied is not None and shipped_numbers() <= applied:
+    shipped = shipped_numbers()
+    check_version(store, applied, shipped)
+    if applied is not None and shipped <= applied:
         return []  # the common case: nothing to read
     pending = [m for m in migration_files(store.is_postgres) if applied is None or m[0] not in applied]
     done = []

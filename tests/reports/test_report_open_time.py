@@ -6,7 +6,7 @@ a closing before the opening."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ops_cli import clock
 from ops_cli.reports.faults import _repair_hours
@@ -79,3 +79,27 @@ def test_local_opening_times_read_as_clock_from_db_gives_them():
         assert [local(s) for s in stamps] == [
             clock.from_db(s, tz).isoformat(timespec="minutes") for s in stamps
         ]
+
+
+def test_hours_open_around_the_clock_take_each_spans_length(ops):
+    from ops_cli.reports.opentime import OpenTime, micros
+
+    first, last = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)  # both DST changes
+    gold = OpenTime(ops.hours("sla.tiers.gold"), first, last)
+    bronze = OpenTime(ops.hours("sla.tiers.bronze"), first, last)
+    assert gold.always and not bronze.always  # gold: around the clock; bronze: weekdays and Saturdays
+    rnd = random.Random(5)
+    starts = [micros(first) + rnd.randrange(240 * 86400 * 10**6) for _ in range(500)]
+    ends = [s + rnd.randrange(-3600 * 10**6, 20 * 86400 * 10**6) for s in starts]
+    starts.append(micros(first) - 30 * 86400 * 10**6)  # outside the windows taken
+    ends.append(micros(first))
+    hours = ops.hours("sla.tiers.gold")
+    expected = [
+        hours.open_duration(_at_us(s), _at_us(e)) // timedelta(microseconds=1) if e > s else 0
+        for s, e in zip(starts, ends, strict=True)
+    ]
+    assert gold.spans(starts, ends) == expected == [max(e - s, 0) for s, e in zip(starts, ends, strict=True)]
+
+
+def _at_us(us: int) -> datetime:
+    return datetime.fromtimestamp(0, UTC) + timedelta(microseconds=us)

@@ -27,20 +27,35 @@ with open(report, "w") as out:
 
 # Libraries a listing into a pipe never needs.
 LIBRARIES = ("rich", "openpyxl", "python_calamine", "psycopg", "phonenumbers", "tomlkit", "holidays")
+# Nor these of the standard library (an SQLite store; the PostgreSQL driver may load them):
+# ``dataclasses`` (`Ops` and `Config` are plain classes), ``tomllib`` (the config file is the
+# template `ops init` wrote), ``shlex`` (the command line a changeset records: writes only).
+STDLIB = ("dataclasses", "tomllib", "shlex")
 
-# Project modules a listing never needs: the case package's writing side, the calendar, the
-# permissions, the phone and contact parsers, the config editor.
+# Project modules a listing never needs: the case package's writing side (and the command
+# layer's dry run), the calendar, the permissions, the phone and contact parsers, the config
+# editor, the file writer, the config validation (the file is the template), the changesets
+# and the audit records (writes only).
 PROJECT = (
     "ops_cli.cases.callbacks",
     "ops_cli.cases.demo",
     "ops_cli.cases.opening",
     "ops_cli.cases.schedule",
     "ops_cli.cases.thread",
+    "ops_cli.commands._dryrun",
     "ops_cli.calendar",
     "ops_cli.permissions",
     "ops_cli.parsers.contact",
     "ops_cli.parsers.phones",
     "ops_cli.config.editing",
+    "ops_cli.files",
+    "ops_cli.config.schema",
+    "ops_cli.config.rules",
+    "ops_cli.config.hours",
+    "ops_cli.store.audit",
+    "ops_cli.store.changes",
+    "ops_cli.store.changes_read",
+    "ops_cli.store.pg_changes",
 )
 
 
@@ -65,8 +80,17 @@ def test_case_list_into_a_pipe_loads_only_the_listing(tmp_path, env, fmt):
     tops = {name.split(".")[0] for name in modules}
     driver = {"psycopg"} if isinstance(env.db, str) else set()  # a PostgreSQL store needs its driver
     assert [m for m in LIBRARIES if m in tops - driver] == []
+    if not driver:
+        assert [m for m in STDLIB if m in tops] == []
     assert [m for m in PROJECT if m in modules] == []
     assert "ops_cli.cases.queries" in modules  # it did list
+
+
+def test_help_into_a_pipe_loads_no_store_and_no_dataclasses(tmp_path, env):
+    modules = _modules(tmp_path, env, ["--help"])
+    tops = {name.split(".")[0] for name in modules}
+    assert [m for m in (*LIBRARIES, *STDLIB, "sqlite3", "zoneinfo") if m in tops] == []
+    assert [m for m in modules if m.startswith(("ops_cli.store", "ops_cli.config", "ops_cli.files"))] == []
 
 
 LAZY = """
@@ -122,3 +146,23 @@ print(first, phones._region)
     proc = subprocess.run([sys.executable, "-c", other], capture_output=True, text=True, env=env.environ())
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["DK"]
+
+
+def test_the_program_freezes_what_start_up_made(env):
+    """`main` (the `ops` program) moves the objects of start-up out of the cyclic collector's
+    way (its collections and the one at exit skip them); `run`, which a program may call many
+    times, does not."""
+    script = """
+import gc, sys
+from ops_cli.commands.app import main, run
+sys.argv = ["ops", "--version"]
+assert run(["--version"]) == 0 and gc.get_freeze_count() == 0
+try:
+    main()
+except SystemExit as exc:
+    assert exc.code == 0, exc.code
+print(gc.get_freeze_count())
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env.environ())
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.split()[-1]) > 1000
