@@ -158,17 +158,7 @@ def retired_among(store: Store, issis: Iterable[int]) -> set[int]:
 def select(store: Store, customer: str | None = None, status: str | None = None) -> Iterable[sqlite3.Row]:
     """Subscriptions by customer and ISSI (the index ``subscriptions_customer`` holds that
     order); a cursor, read row by row."""
-    where, params = [], []
-    if customer is not None:
-        where.append("customer = ?")
-        params.append(customer)
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)
-    sql = "SELECT * FROM subscriptions"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return store.execute(sql + " ORDER BY customer, issi", params)
+    return store.execute(*_filtered("*", customer, status))
 
 
 #: The columns of a listing, in the order ``ops sub list`` prints them.
@@ -194,6 +184,14 @@ def listing_json(store: Store, customer: str | None = None, status: str | None =
 
 
 def _listing(store: Store, what: str, customer: str | None, status: str | None) -> sqlite3.Cursor:
+    cursor = store.execute(*_filtered(what, customer, status))
+    cursor.row_factory = None
+    return cursor
+
+
+def _filtered(what: str, customer: str | None, status: str | None) -> tuple[str, list[str]]:
+    """The query of ``what`` over the subscriptions of a customer and/or a status, in listing
+    order, and its parameters."""
     where, params = [], []
     if customer is not None:
         where.append("customer = ?")
@@ -204,9 +202,7 @@ def _listing(store: Store, what: str, customer: str | None, status: str | None) 
     sql = f"SELECT {what} FROM subscriptions"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    cursor = store.execute(sql + " ORDER BY customer, issi", params)
-    cursor.row_factory = None
-    return cursor
+    return sql + " ORDER BY customer, issi", params
 
 
 def customer_numbers(store: Store) -> set[str]:
