@@ -99,11 +99,17 @@ def sub_stage_seen(store: Store, issis: Sequence[int]) -> dict[int, int]:
 def sub_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
     """(issi, row, customer, tei, msisdn, kind, status, ok) per row; an ISSI already staged is left
     out. Returns how many were staged."""
+    return _stage_rows(store, SUB_STAGE, "issi, row, customer, tei, msisdn, kind, status, ok", "issi", rows)
+
+
+def _stage_rows(store: Store, table: str, fields: str, key: str, rows: Iterable[tuple[Any, ...]]) -> int:
+    """Stage ``rows`` (values of ``fields``) in ``table``; a row whose ``key`` is staged already is
+    left out (the caller finds it: fewer staged than given). One many-row insert (COPY on
+    PostgreSQL). Returns how many were staged."""
+    marks = ", ".join("?" * len(fields.split(",")))
     with staging(store):
         cur = store.conn.executemany(
-            f"INSERT INTO {SUB_STAGE} (issi, row, customer, tei, msisdn, kind, status, ok)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issi) DO NOTHING",
-            rows,
+            f"INSERT INTO {table} ({fields}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING", rows
         )
         return cur.rowcount
 

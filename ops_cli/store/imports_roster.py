@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 from ops_cli.store import Store, changes
-from ops_cli.store.imports import _stage_create, _stage_drop, staging
+from ops_cli.store.imports import _stage_create, _stage_drop, _stage_rows
 
 # ------------------------------------------------------------------ `roster import`: the staging table
 ROSTER_STAGE = "import_roster"
@@ -32,13 +32,7 @@ def roster_stage_drop(store: Store) -> None:
 def roster_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
     """(customer, email, name, phone, kind, roles, row) per row; a key already staged is left out.
     Returns how many were staged."""
-    with staging(store):
-        cur = store.conn.executemany(
-            f"INSERT INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (customer, email) DO NOTHING",
-            rows,
-        )
-        return cur.rowcount
+    return _stage_rows(store, ROSTER_STAGE, f"{_ROSTER_FIELDS}, row", "customer, email", rows)
 
 
 def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -6,12 +6,12 @@ Queries are counted with ``sqlite3``'s ``set_trace_callback`` on the store's own
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from datetime import datetime
 
 import pytest
+from helpers.sheets import write_csv
 
 from ops_cli import roster
 from ops_cli.render import to_json as indented_json
@@ -29,14 +29,6 @@ sqlite_trace = pytest.mark.sqlite_only("SQLite's EXPLAIN QUERY PLAN")
 
 def tei(n: int, prefix: str = "A") -> str:
     return f"{prefix}{n:014X}"
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def fleet(ops, tmp, size: int) -> None:

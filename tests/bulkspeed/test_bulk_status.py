@@ -4,12 +4,13 @@ subscription, all-or-nothing refusals that leave the store as it was, a dry run.
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
+from helpers.changesets import domain_of as domain
 from helpers.db import query
 from helpers.refusals import refused
+from helpers.sheets import write_csv
 
 from ops_cli import roster
 from ops_cli.subscriptions import import_subscriptions
@@ -17,19 +18,10 @@ from ops_cli.subscriptions import import_subscriptions
 ORDERER = "anna.berg@polisen.example"
 FIRST = 2_000_001
 SIZE = 30_000
-RECORDS = ("audit", "changesets", "row_changes")
 
 
 def tei(n: int) -> str:
     return f"A{n:014X}"
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -47,10 +39,6 @@ def fleet(env, ops):
     import_subscriptions(ops, path, form="R30-1")
     env.now = "2026-11-18T10:00"  # a Wednesday in desk office hours
     return env
-
-
-def domain(snapshot: dict) -> dict:
-    return {t: rows for t, rows in snapshot.items() if t not in RECORDS}
 
 
 def test_deactivate_30k_then_undo_restores_exactly(fleet):

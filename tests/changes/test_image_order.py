@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import db as store_db
+from helpers.changesets import last_changeset, ok
 
 ANNA = "anna.berg@polisen.example"
 OLLE = "olle.ek@polisen.example"
@@ -15,12 +16,6 @@ def demo(env):
     env.now = "2026-11-18T10:00"  # a Wednesday in desk office hours
     assert env.cli("init", "--demo").code == 0
     return env
-
-
-def ok(env, *args):
-    result = env.cli(*args)
-    assert result.code == 0, (args, result.stderr)
-    return result
 
 
 def column_order(env, table: str) -> list[str]:
@@ -37,10 +32,6 @@ def assert_in_column_order(env, table: str, fields: dict, at_least: int) -> None
     names = list(fields)
     assert len(names) >= at_least, names
     assert names == [c for c in column_order(env, table) if c in fields]
-
-
-def last_changeset(env) -> int:
-    return ok(env, "undo", "--list", "-n", "1", "-f", "json").json()[0]["id"]
 
 
 def undo_preview(env) -> dict:

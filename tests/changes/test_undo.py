@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from helpers import db as store_db
+from helpers.changesets import domain, last_changeset, ok
 
 ANNA = "anna.berg@polisen.example"
 OLLE = "olle.ek@polisen.example"
 # The audit and changeset records grow; the case-number counter never goes back (no number reused).
-NOT_DOMAIN = {"audit", "changesets", "row_changes", "sqlite_sequence", "case_sequences"}
 
 
 @pytest.fixture
@@ -19,21 +19,6 @@ def demo(env):
     env.now = "2026-11-18T10:00"  # a Wednesday in desk office hours
     assert env.cli("init", "--demo").code == 0
     return env
-
-
-def domain(env) -> dict:
-    """The snapshot of every domain table (not the audit and changeset records)."""
-    return {t: rows for t, rows in env.snapshot().items() if t not in NOT_DOMAIN}
-
-
-def ok(env, *args):
-    result = env.cli(*args)
-    assert result.code == 0, (args, result.stderr)
-    return result
-
-
-def last_changeset(env) -> int:
-    return ok(env, "undo", "--list", "-n", "1", "-f", "json").json()[0]["id"]
 
 
 def undo(env, number, *args):

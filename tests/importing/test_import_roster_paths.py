@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers import db as store_db
+from helpers.changesets import domain, last_changeset, ok
 
 from ops_cli.roster.importing.stream import StreamedRosterImporter
 
-NOT_DOMAIN = {"audit", "changesets", "row_changes", "sqlite_sequence", "case_sequences"}
 HEADER = ["customer", "customer_name", "name", "email", "phone", "role", "kind"]
 
 
@@ -38,20 +38,6 @@ def query(env, sql, params=()):
         return [tuple(r) for r in conn.execute(sql, params).fetchall()]
     finally:
         conn.close()
-
-
-def domain(env) -> dict:
-    return {t: rows for t, rows in env.snapshot().items() if t not in NOT_DOMAIN}
-
-
-def ok(env, *args):
-    result = env.cli(*args)
-    assert result.code == 0, (args, result.stderr)
-    return result
-
-
-def last_changeset(env) -> int:
-    return ok(env, "undo", "--list", "-n", "1", "-f", "json").json()[0]["id"]
 
 
 def entries(env) -> dict[tuple[str, str], dict]:

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from helpers.startup import loaded_modules
 
 HEAVY = ("openpyxl", "python_calamine", "holidays")
 
-DRIVER = """
-import json, sys
-from ops_cli.commands.app import main
-sys.argv = ["ops", *json.loads(sys.argv[1])]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-loaded = sorted({name.split(".")[0] for name in sys.modules})
-project = sorted(name for name in sys.modules if name.startswith("ops_cli."))
-with open(sys.argv_file if hasattr(sys, "argv_file") else %r, "w") as out:
-    json.dump({"code": code, "loaded": loaded, "project": project}, out)
-"""
 
 # The project's own heavy parts: the sheet readers/writers, the import pipeline, the whole
 # roster package (its re-exports pull in both) and the demo loader (every domain package).
@@ -37,16 +19,13 @@ def _store(env):
     assert env.run("init").code == 0
 
 
-def _loaded(tmp_path, env, args):
-    report = tmp_path / "loaded.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", DRIVER % str(report), json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env.environ(),
-    )
-    assert report.exists(), proc.stderr
-    return json.loads(report.read_text()), proc
+def _loaded(tmp_path, env, args, environ=None):
+    """What ``ops *args`` loaded: its exit code, the top-level packages and the project's modules."""
+    result, proc = loaded_modules(tmp_path, args, environ if environ is not None else env.environ())
+    modules = result["modules"]
+    loaded = sorted({name.split(".")[0] for name in modules})
+    project = [name for name in modules if name.startswith("ops_cli.")]
+    return {"code": result["code"], "loaded": loaded, "project": project}, proc
 
 
 @pytest.mark.parametrize("args", [["--help"], ["case", "list"], ["case", "list", "--format", "json"]])
@@ -113,13 +92,6 @@ def test_unedited_config_needs_no_toml_parser(tmp_path, env):
     environ = env.environ()
     environ.pop("PYTHONDONTWRITEBYTECODE", None)
     for _ in range(2):  # the first run may write the cache
-        report = tmp_path / "loaded.json"
-        proc = subprocess.run(
-            [sys.executable, "-c", DRIVER % str(report), json.dumps(["case", "list", "-f", "json"])],
-            capture_output=True,
-            text=True,
-            env=environ,
-        )
-        result = json.loads(report.read_text())
+        result, proc = _loaded(tmp_path, env, ["case", "list", "-f", "json"], environ)
         assert result["code"] in (0, None), proc.stderr
     assert "tomllib" not in result["loaded"]

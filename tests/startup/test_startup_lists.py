@@ -9,21 +9,7 @@ import subprocess
 import sys
 
 import pytest
-
-DRIVER = """
-import json, sys
-from ops_cli.commands.app import main
-report = sys.argv[2]
-sys.argv = ["ops", *json.loads(sys.argv[1])]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-with open(report, "w") as out:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
-"""
+from helpers.startup import loaded_modules
 
 # Libraries a listing into a pipe never needs.
 LIBRARIES = ("rich", "openpyxl", "python_calamine", "psycopg", "phonenumbers", "tomlkit", "holidays")
@@ -60,15 +46,7 @@ PROJECT = (
 
 
 def _modules(tmp_path, env, args: list[str]) -> list[str]:
-    report = tmp_path / "modules.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, json.dumps(args), str(report)],
-        capture_output=True,
-        text=True,
-        env=env.environ(),
-    )
-    assert report.exists(), proc.stderr
-    result = json.loads(report.read_text())
+    result, proc = loaded_modules(tmp_path, args, env.environ())
     assert result["code"] in (0, None), proc.stderr
     return result["modules"]
 
