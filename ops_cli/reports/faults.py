@@ -218,28 +218,7 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def case_figures(
-    ops: Ops,
-    number: str,
-    tier: str,
-    start: datetime,
-    end: datetime,
-    include_classified: bool,
-    lines: list[str] | None = None,
-) -> dict[str, Any]:
-    """The ``cases`` part of the quarterly report (see the module doc). Set-based: the cases in
-    one query, their callbacks and the histories of the SLA ones a chunk at a time; repair hours
-    on the tiers' windows taken once; each case listed is one dict built in one step.
-
-    ``lines``: a list that gets each listed case's JSON text too (as the C encoder writes its
-    dict, :func:`_case_lines`), made from the same values as the dict, for a JSON file of the
-    report (:func:`.jsontext.record_lines`); left empty if a value is not of the type the
-    text is made for (the writer then encodes the dicts)."""
-    with _collector_paused():
-        return _case_figures(ops, number, tier, start, end, include_classified, lines)
-
-
-#: The keys of a listed case, in order (its dict is made in :func:`_case_figures`).
+#: The keys of a listed case, in order (its dict is made in :func:`case_figures`).
 LISTED_KEYS = (
     "number",
     "opened_at",
@@ -305,7 +284,8 @@ def _local_texts(tz: Any, stamps: Sequence[str]) -> list[str]:
     return out
 
 
-def _case_figures(
+@_collector_paused()
+def case_figures(
     ops: Ops,
     number: str,
     tier: str,
@@ -314,6 +294,14 @@ def _case_figures(
     include_classified: bool,
     lines: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The ``cases`` part of the quarterly report (see the module doc). Set-based: the cases in
+    one query, their callbacks and the histories of the SLA ones a chunk at a time; repair hours
+    on the tiers' windows taken once; each case listed is one dict built in one step.
+
+    ``lines``: a list that gets each listed case's JSON text too (as the C encoder writes its
+    dict, :func:`_case_lines`), made from the same values as the dict, for a JSON file of the
+    report (:func:`.jsontext.record_lines`); left empty if a value is not of the type the
+    text is made for (the writer then encodes the dicts)."""
     topics = sorted(name for name, t in ops.config["topics"].items() if t.get("fault"))
     period = (ops.store, number, clock.to_db(start), clock.to_db(end), topics)
     cases = sql.cases_opened(*period)
