@@ -29,8 +29,7 @@ PLAIN_SAMPLE = 1000
 # spreadsheet shows as data anyway and which must survive a round trip.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The patterns below are compiled on first use (``re``'s own cache): a JSON listing or
-# ``--help`` never needs them (start-up, issue 16). ``render._NUMBER_OR_PHONE`` and
-# ``render._CSV_RISKY`` still give the compiled patterns (:func:`__getattr__`).
+# ``--help`` never needs them (start-up, issue 16).
 _NUMBER_OR_PHONE_RE = r"^[+-]?(\d[\d\s().-]*\d|\d)(\.\d+)?$"
 
 
@@ -282,15 +281,6 @@ _CSV_RISKY_RE = (
     r'[,\n](?=["=+\-@\t\r])(?![+-]?\d+[,\n])'
     r'(?![+-]?(?:\d(?:\d|[^\S\n]|[().-])*\d|\d)(?:\.\d+)?[,\n])"?[=+\-@\t\r]'
 )
-
-
-def __getattr__(name: str) -> Any:
-    """The compiled patterns by their former names (compiled on first use)."""
-    if name == "_NUMBER_OR_PHONE":
-        return re.compile(_NUMBER_OR_PHONE_RE)
-    if name == "_CSV_RISKY":
-        return re.compile(_CSV_RISKY_RE)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Rows:

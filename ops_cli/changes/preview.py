@@ -43,7 +43,7 @@ def preview(ops: Ops, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
 
 def _row(st: Any, rc: Any) -> dict[str, Any]:
     before = sql.load_image(st, rc["tbl"], rc["before"])
-    after = sql.load_image(st, rc["tbl"], rc["after"])
+    after = sql.after_image(st, rc)
     fields = objects.field_changes(before, after)
     if objects.classified(st, rc["tbl"], before) or objects.classified(st, rc["tbl"], after):
         fields = objects.mask(fields)

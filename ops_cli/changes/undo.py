@@ -91,7 +91,8 @@ def _effective(st: Any, number: int, later: list[sqlite3.Row]) -> list[sqlite3.R
 def _overlap_message(st: Any, number: int, later: list[sqlite3.Row]) -> str:
     names: list[str] = []
     for row in later:
-        label = objects.name(st, row["tbl"], row["rid"], _load(row["image"]))
+        image = _load(row["image"]) or sql.row_image(st, row["tbl"], row["rid"])  # a bulk insert keeps none
+        label = objects.name(st, row["tbl"], row["rid"], image)
         if label not in names:
             names.append(label)
     ids = sorted({row["changeset_id"] for row in later})
@@ -108,11 +109,11 @@ def _overlap_message(st: Any, number: int, later: list[sqlite3.Row]) -> str:
     )
 
 
-def _revert(st: Any, number: int, row: sqlite3.Row, force: bool) -> dict[str, Any]:
+def _revert(st: Any, number: int, row: dict[str, Any], force: bool) -> dict[str, Any]:
     """Undo one row change; the diff it makes (from the row as it is to the row put back)."""
     table, rid, op = row["tbl"], row["rid"], row["op"]
-    before, after = sql.load_image(st, table, row["before"]), sql.load_image(st, table, row["after"])
     now = sql.row_image(st, table, rid)
+    before, after = sql.load_image(st, table, row["before"]), sql.after_image(st, row, now)
     label = objects.name(st, table, rid, before or after)
     if now != after and not force:
         raise Conflict(
@@ -135,7 +136,7 @@ def _revert(st: Any, number: int, row: sqlite3.Row, force: bool) -> dict[str, An
 def _apply(
     st: Any,
     table: str,
-    row: sqlite3.Row,
+    row: dict[str, Any],
     now: dict[str, Any] | None,
     before: dict[str, Any] | None,
     force: bool,

@@ -29,8 +29,54 @@ def changeset(store: Any, number: int) -> sqlite3.Row | None:
     return store.one("SELECT * FROM changesets WHERE id = ?", (number,))
 
 
-def row_changes(store: Any, number: int) -> list[sqlite3.Row]:
-    return store.query("SELECT * FROM row_changes WHERE changeset_id = ? ORDER BY id", (number,))
+def row_changes(store: Any, number: int) -> list[dict[str, Any]]:
+    """The row changes of changeset ``number`` in order, as dicts, each after image filled in.
+
+    A bulk write stores no after image of the rows it inserts or updates (``after`` NULL, see
+    ``changes.Bulk``): the row as that change left it. Every later change of a row records the
+    row's before image, so that is the next change's ``before`` (within this changeset or a
+    later one); when no change came after, ``after_is_now`` is True and the row as it is now is
+    the after image (:func:`after_image`). A change made outside ops (no capture) is not seen
+    there: undo takes such a row as the import left it."""
+    rows = [
+        dict(row)
+        for row in store.query("SELECT * FROM row_changes WHERE changeset_id = ? ORDER BY id", (number,))
+    ]
+    pending: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in rows:
+        _settle(
+            pending, row["tbl"], row["old_rid"] if row["old_rid"] is not None else row["rid"], row["before"]
+        )
+        if row["after"] is None and row["op"] != "delete":
+            pending[(row["tbl"], row["rid"])] = row
+    if pending:
+        later = store.execute(
+            "SELECT tbl, coalesce(old_rid, rid), before FROM row_changes"
+            " WHERE changeset_id > ? AND op <> 'insert' ORDER BY id",
+            (number,),
+        )
+        for table, rid, before in later:
+            _settle(pending, table, rid, before)
+            if not pending:
+                break
+    for row in rows:
+        row["after_is_now"] = row["after"] is None and row["op"] != "delete"
+    return rows
+
+
+def _settle(pending: dict[tuple[str, int], dict[str, Any]], table: str, rid: int, before: str | None) -> None:
+    """The next change of a row whose after image is pending: its before image is that after."""
+    row = pending.pop((table, rid), None)
+    if row is not None:
+        row["after"] = before
+
+
+def after_image(store: Any, row: dict[str, Any], now: Any = None) -> dict[str, Any] | None:
+    """The after image of a row change from :func:`row_changes` (``now``: the row as it is now,
+    if the caller read it already)."""
+    if row["after_is_now"]:
+        return now if now is not None else row_image(store, row["tbl"], row["rid"])
+    return load_image(store, row["tbl"], row["after"])
 
 
 def audit_of(store: Any, number: int) -> list[sqlite3.Row]:

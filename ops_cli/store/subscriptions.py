@@ -120,7 +120,6 @@ def set_status_set(store: Store, issis: str, status: str, at: str) -> int:
             (status, at, issis, status),
             f"FROM subscriptions AS r WHERE r.{_IN_SET} AND r.status <> ?",
             (issis, status),
-            {"status": status, "updated_at": at},
         )
 
 

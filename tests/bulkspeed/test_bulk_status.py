@@ -8,6 +8,7 @@ import json
 
 import pytest
 from helpers.changesets import domain_of as domain
+from helpers.changesets import undo_images
 from helpers.db import query
 from helpers.refusals import refused
 from helpers.sheets import write_csv
@@ -72,15 +73,10 @@ def test_deactivate_30k_then_undo_restores_exactly(fleet):
     (changeset,) = {r[3] for r in audit}
 
     # the undo images: every column before and after, for exactly the changed rows
-    images = query(
-        fleet.db,
-        "SELECT op, before, after FROM row_changes WHERE changeset_id = ? AND tbl = 'subscriptions'",
-        (changeset,),
-    )
+    images = undo_images(fleet, changeset, "subscriptions")
     assert len(images) == SIZE - inactive and {r[0] for r in images} == {"update"}
     old = {r[0]: r for r in before["subscriptions"]}
-    for _, was, now in images[:50] + images[-50:]:
-        was, now = json.loads(was), json.loads(now)  # every column (in any key order)
+    for _, was, now in images[:50] + images[-50:]:  # every column
         assert len(was) == len(now) == len(old[was["issi"]])
         stored = old[was["issi"]]
         assert (was["tei"], was["status"], was["updated_at"]) == (tei(was["issi"]), "active", stored[-1])
@@ -184,6 +180,8 @@ def test_one_pass_images_are_the_texts_the_capture_triggers_write(fleet, ops):
     updates = "SELECT rid, before, after FROM row_changes WHERE op = 'update' AND tbl = 'subscriptions'"
     rows = query(fleet.db, updates + " ORDER BY id")
     assert [r[0] for r in rows] == [FIRST + i for i in range(1, 400)]  # row-id order, each once
-    for rid, before, after in rows:
-        assert after == now[rid]  # byte for byte what the AFTER UPDATE trigger makes of the row
-        assert tuple(json.loads(before).values()) == olds[rid]
+    (changeset,) = {r[0] for r in query(fleet.db, "SELECT changeset_id FROM row_changes WHERE op = 'update'")}
+    read = undo_images(fleet, changeset, "subscriptions")
+    for (rid, before, _), (_, was, after) in zip(rows, read, strict=True):
+        assert after == json.loads(now[rid])  # the row as the deactivation left it, every column
+        assert tuple(json.loads(before).values()) == olds[rid] == tuple(was.values())

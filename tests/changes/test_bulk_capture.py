@@ -15,10 +15,13 @@ ONE = "FROM customers r WHERE r.number = '5001'"
 
 
 def captured(store) -> list[tuple]:
-    return [
-        (row["op"], json.loads(row["before"] or "null"), json.loads(row["after"] or "null"))
-        for row in store.query("SELECT op, before, after FROM row_changes ORDER BY id")
-    ]
+    """Every row change as ``ops undo`` reads it (a bulk write's after image filled in by the
+    reader), oldest first."""
+    found = []
+    for (number,) in store.query("SELECT DISTINCT changeset_id FROM row_changes ORDER BY changeset_id"):
+        for row in changes.row_changes(store, number):
+            found.append((row["op"], json.loads(row["before"] or "null"), changes.after_image(store, row)))
+    return found
 
 
 def name_of(image):
@@ -39,15 +42,17 @@ def test_bulk_records_the_rows_as_the_triggers_do_and_only_inside_its_block(ops)
             )
             assert inserted == 1
         w.execute("UPDATE customers SET name = 'Efter AB' WHERE number = '5001'")  # the trigger again
+        w.execute("UPDATE customers SET name = 'Sist AB' WHERE number = '5002'")
     found = captured(st)
     assert [(op, name_of(before), name_of(after)) for op, before, after in found] == [
         ("insert", None, "Kund AB"),
         ("update", "Kund AB", "Bulk AB"),  # one row change; the statement that changed nothing: none
-        ("insert", None, "Ny AB"),
+        ("insert", None, "Ny AB"),  # as the insert left it, not as the store holds it now
         ("update", "Bulk AB", "Efter AB"),
+        ("update", "Ny AB", "Sist AB"),
     ]
     # The images are the triggers' own: what one wrote as "after" the next reads as "before".
-    assert found[1][1] == found[0][2] and found[3][1] == found[1][2]
+    assert found[1][1] == found[0][2] and found[3][1] == found[1][2] and found[4][1] == found[2][2]
     assert len({row[0] for row in st.query("SELECT changeset_id FROM row_changes")}) == 1
 
 

@@ -88,6 +88,38 @@ def test_undo_streamed_roster_import_that_inserted_and_updated(demo, tmp_path):
     assert domain(demo) == before
 
 
+def test_undo_of_an_import_whose_new_row_was_changed_later(demo, tmp_path):
+    """A bulk import keeps no after image of the rows it adds (the row as it left it is the
+    next change's before image): a later change of such a row still stops the undo, naming the
+    row; undone newest first, the store is back as it was; --force removes the row anyway."""
+    before = domain(demo)
+    nils = "nils.ny@polisen.example"
+    path = write_csv(
+        tmp_path / "new.csv",
+        [["customer", "name", "email", "role"], ["1001", "Nils Ny", nils, "contact"]],
+    )
+    ok(demo, "roster", "import", str(path))
+    imported = last_changeset(demo)
+    ok(demo, "roster", "set", "-c", "1001", "-e", nils, "--name", "Nils Nyman")
+    renamed = last_changeset(demo)
+    whole = demo.snapshot()
+    refused = demo.cli("undo", str(imported), "--yes")
+    assert refused.code == 6
+    assert f"roster 1001/{nils}" in refused.stderr and f"changeset {renamed} " in refused.stderr
+    assert demo.snapshot() == whole
+    preview = ok(demo, "undo", str(renamed), "--dry-run", "-f", "json").json()
+    assert preview["changes"][0]["fields"] == {"name": {"before": "Nils Nyman", "after": "Nils Ny"}}
+    undo(demo, renamed)
+    assert undo(demo, imported)["removed"] == 1
+    assert domain(demo) == before
+
+    ok(demo, "roster", "import", str(path))
+    again = last_changeset(demo)
+    ok(demo, "roster", "set", "-c", "1001", "-e", nils, "--name", "Nils Nyman")
+    assert undo(demo, again, "--force")["forced"] is True
+    assert query(demo, "SELECT count(*) FROM roster_entries WHERE email = ?", (nils,)) == [(0,)]
+
+
 def test_undo_sub_import_that_created_updated_and_swapped_teis(demo, tmp_path):
     """Two subscriptions trade TEIs (the import unbinds them first), one is changed, one is new:
     undo puts every row back through states the store really had."""

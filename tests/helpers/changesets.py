@@ -30,3 +30,27 @@ def ok(env: Any, *args: str) -> Any:
 def last_changeset(env: Any) -> int:
     """The id of the newest changeset (``ops undo --list``)."""
     return ok(env, "undo", "--list", "-n", "1", "-f", "json").json()[0]["id"]
+
+
+def undo_images(env: Any, number: int, table: str) -> list[tuple[str, dict | None, dict | None]]:
+    """(op, before, after) of each row change of ``table`` in changeset ``number``, the images
+    as ``ops undo`` reads them (a bulk write stores no after image: the reader takes it from
+    the row's next change, else from the store as it is)."""
+    from ops_cli.context import Ops
+    from ops_cli.store import changes
+
+    ops = Ops.open(config_path=env.config, db_path=env.db)
+    try:
+        st = ops.store
+        return [
+            (row["op"], changes.load_image(st, table, row["before"]), changes.after_image(st, row))
+            for row in changes.row_changes(st, number)
+            if row["tbl"] == table
+        ]
+    finally:
+        ops.close()
+
+
+def after_images(env: Any, number: int, table: str) -> list[dict | None]:
+    """The after images of :func:`undo_images`."""
+    return [after for _, _, after in undo_images(env, number, table)]

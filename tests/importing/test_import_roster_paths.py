@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import db as store_db
-from helpers.changesets import domain, last_changeset, ok
+from helpers.changesets import after_images, domain, last_changeset, ok
 
 from ops_cli.roster.importing.stream import StreamedRosterImporter
 
@@ -68,15 +68,10 @@ def test_a_sheet_of_new_customers_records_exact_images_and_undoes(demo, tmp_path
     assert (r["created"], r["updated"], r["unchanged"]) == (10, 0, 0)
     assert r["customers_created"] == ["5000", "5001", "5002"]
     number = last_changeset(demo)
-    images = query(
-        demo,
-        "SELECT after FROM row_changes WHERE changeset_id = ? AND tbl = 'roster_entries' AND op = 'insert'",
-        (number,),
-    )
+    images = after_images(demo, number, "roster_entries")
     stored = entries(demo)
     assert len(images) == 10
-    for (after,) in images:  # each image is the row as stored, every column
-        image = json.loads(after)
+    for image in images:  # each image is the row as stored, every column
         assert image == stored[(image["customer"], image["email"])]
     # one audit record per customer, the emails in sheet order
     audit = query(
@@ -155,14 +150,9 @@ def test_a_held_sheet_without_phone_and_kind_columns_writes_nothing(demo, tmp_pa
 def images_match_rows(env, number: int) -> None:
     """Every insert image of changeset ``number`` is its row as stored now, every column."""
     stored = entries(env)
-    images = query(
-        env,
-        "SELECT after FROM row_changes WHERE changeset_id = ? AND tbl = 'roster_entries' AND op = 'insert'",
-        (number,),
-    )
+    images = after_images(env, number, "roster_entries")
     assert images
-    for (after,) in images:
-        image = json.loads(after)
+    for image in images:
         assert image == stored[(image["customer"], image["email"])]
 
 
