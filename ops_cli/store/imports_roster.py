@@ -3,13 +3,15 @@ shared staging pieces are in :mod:`.imports`, which re-exports these names)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import groupby
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from ops_cli.store import Store, changes
-from ops_cli.store.imports import _stage_create, _stage_drop, _stage_rows
+from ops_cli.store.imports import _stage_create, _stage_drop, _stage_rows, staging
 
 # ------------------------------------------------------------------ `roster import`: the staging table
 ROSTER_STAGE = "import_roster"
@@ -29,10 +31,33 @@ def roster_stage_drop(store: Store) -> None:
     _stage_drop(store, ROSTER_STAGE)
 
 
-def roster_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
+def roster_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
     """(customer, email, name, phone, kind, roles, row) per row; a key already staged is left out.
-    Returns how many were staged."""
-    return _stage_rows(store, ROSTER_STAGE, f"{_ROSTER_FIELDS}, row", "customer, email", rows)
+    Returns how many were staged.
+
+    SQLite: ``_STAGE_ROWS`` rows per INSERT (a statement per row costs a third more: binding is
+    the same, the steps are fewer); PostgreSQL: one ``executemany``, which goes through COPY."""
+    if store.is_postgres:
+        return _stage_rows(store, ROSTER_STAGE, f"{_ROSTER_FIELDS}, row", "customer, email", list(rows))
+    width = _STAGE_ROWS * 7
+    values = chain.from_iterable(rows)
+    staged = 0
+    with staging(store):
+        while block := tuple(islice(values, width)):
+            staged += store.conn.execute(_stage_sql(len(block) // 7), block).rowcount
+    return staged
+
+
+_STAGE_ROWS = 200  # rows per staging INSERT on SQLite: 1,400 variables, far below its limit
+
+
+@lru_cache(maxsize=4)
+def _stage_sql(count: int) -> str:
+    return (
+        f"INSERT INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES "
+        + ", ".join(("(?, ?, ?, ?, ?, ?, ?)",) * count)
+        + " ON CONFLICT (customer, email) DO NOTHING"
+    )
 
 
 def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -103,14 +128,19 @@ def roster_stage_planned(store: Store) -> dict[tuple[str, str], str]:
 
 
 def roster_stage_created(store: Store) -> Iterator[tuple[str, list[str]]]:
-    """(customer, the emails created for it in sheet order) per customer, by customer: read in
-    the staging table's key order (no sort of the whole file in SQL), as plain tuples."""
+    """(customer, the emails created for it in sheet order) per customer, by customer.
+
+    One row per customer, read in the staging table's key order: its rows' sheet row numbers and
+    emails as two texts that one aggregate pass builds (so both list the rows in the same order;
+    an email holds no space), put in sheet order here. A row per email read into Python cost half
+    as much again."""
     cursor = store.execute(
-        f"SELECT customer, row, email FROM {ROSTER_STAGE} WHERE act = 'create' ORDER BY customer"
+        "SELECT customer, group_concat(CAST(row AS TEXT), ' '), group_concat(email, ' ')"
+        f" FROM {ROSTER_STAGE} WHERE act = 'create' GROUP BY customer ORDER BY customer"
     )
     cursor.row_factory = None
-    for customer, group in groupby(cursor, key=itemgetter(0)):
-        yield customer, [email for _, _, email in sorted(group)]
+    for customer, rows, emails in cursor:
+        yield customer, [e for _, e in sorted(zip(map(int, rows.split(" ")), emails.split(" "), strict=True))]
 
 
 def roster_stage_updated(store: Store) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
@@ -126,20 +156,43 @@ def roster_stage_updated(store: Store) -> Iterator[tuple[str, list[tuple[Any, ..
         yield customer, [found[1:] for found in group]
 
 
-def roster_stage_write(store: Store, at: str) -> None:
+def roster_insert_customers(store: Store, rows: Sequence[tuple[str, str]], at: str) -> None:
+    """New customers with defaults, (number, name) per row (``store.roster.insert_customers``'s
+    rows), many per statement and recorded set-based (no capture trigger firing per row)."""
+    with changes.bulk(store, "customers") as bulk:
+        for start in range(0, len(rows), _CUSTOMERS_PER_INSERT):
+            part = rows[start : start + _CUSTOMERS_PER_INSERT]
+            bulk.insert(
+                "INSERT INTO customers (number, name, created_at, updated_at) VALUES "
+                + ", ".join(("(?, ?, ?, ?)",) * len(part)),
+                [value for number, name in part for value in (number, name, at, at)],
+                "FROM customers r WHERE r.number IN (SELECT value FROM json_each(?))",
+                (json.dumps([number for number, _ in part]),),
+            )
+
+
+_CUSTOMERS_PER_INSERT = 500  # 2,000 variables per statement
+
+
+def roster_stage_write(store: Store, at: str, counts: dict[str, int]) -> None:
+    """Write the staged ``update`` and ``create`` rows (``counts``: :func:`roster_stage_merge`'s;
+    an action no row has is not looked for)."""
     t = ROSTER_STAGE
     rows = (
         f"FROM {t} t JOIN roster_entries r ON r.customer = t.customer AND r.email = t.email WHERE t.act = ?"
     )
     with changes.bulk(store, "roster_entries") as bulk:
-        bulk.update(
-            "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
-            f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
-            " AND t.email = roster_entries.email AND t.act = 'update'",
-            (at,),
-            rows,
-            ("update",),
-        )
+        if counts.get("update"):
+            bulk.update(
+                "UPDATE roster_entries SET name = t.name, phone = t.phone, kind = t.kind, roles = t.roles,"
+                f" updated_at = ? FROM {t} t WHERE t.customer = roster_entries.customer"
+                " AND t.email = roster_entries.email AND t.act = 'update'",
+                (at,),
+                rows,
+                ("update",),
+            )
+        if not counts.get("create"):
+            return
         # The new rows are those after the highest row id (appended rows get the next ids, and
         # the write lock keeps other writers out; PostgreSQL's ids come from the table's identity
         # sequence, every id it holds was given by it): read back as a range of ids, with no join

@@ -4,7 +4,8 @@ The store modules write one SQL text for both backends; :func:`translate` turns 
 PostgreSQL's once per text (cached): placeholders (``?``, ``?NNN``, ``:name``, ``%`` escaped),
 ``LIKE`` case-insensitive as SQLite's, ``IS ?`` null-safe, ``INSERT OR IGNORE``, ``main.``/
 ``temp.`` prefixes, ``rowid`` (the hidden ``ops_rid``, see :mod:`.pg_changes`), SQLite's JSON
-functions, a set passed as a JSON array, subqueries without an alias, 64-bit ``INTEGER``.
+functions, ``group_concat`` (given its separator), a set passed as a JSON array, subqueries
+without an alias, 64-bit ``INTEGER``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _REWRITES = [
     (re.compile(r"\bjson_object\s*\(", re.I), "jsonb_build_object("),
     (re.compile(r"\bjson_group_object\s*\(", re.I), "jsonb_object_agg("),
     (re.compile(r"\bjson\s*\(", re.I), "jsonb("),
+    (re.compile(r"\bgroup_concat\s*\(", re.I), "string_agg("),  # always with a separator
 ]
 
 

@@ -188,3 +188,16 @@ def test_a_person_added_between_staging_and_the_lock_is_updated(demo, tmp_path, 
     assert left == {("5000", "p0@kund5000.example"): "Someone Else"}
     customers = query(demo, "SELECT number FROM customers WHERE number IN ('5000', '5001', '5002')")
     assert customers == [("5000",)]
+
+
+@pytest.mark.parametrize("first", ["Första Namnet AB", ""])
+def test_a_new_customer_gets_the_first_name_the_sheet_gives(demo, tmp_path, first):
+    """Every row names the customer (or the first row leaves it empty): the first name given is
+    the one created, whatever later rows say."""
+    rows = new_customer_rows(8)
+    for i, row in enumerate(rows):
+        row[0], row[1] = "6000", f"Namn {i} AB"
+    rows[0][1] = first
+    r = ok(demo, "roster", "import", str(write(tmp_path / "n.csv", rows)), "-f", "json").json()
+    assert r["customers_created"] == ["6000"]
+    assert query(demo, "SELECT name FROM customers WHERE number = '6000'") == [(first or "Namn 1 AB",)]

@@ -36,7 +36,7 @@ class RosterBatch:
 
     cols: Columns
     numbers: list[int]  # the sheet's row number of each data row
-    records: list[tuple]
+    records: list[tuple]  # empty when ``validate_roster(records=False)`` found every row good
     valid: dict[tuple[str, str], int]  # (customer, email) -> index of its (first) good row
     all_valid: bool  # every row good and listed once: valid covers records in order
     names: dict[str, str] = field(default_factory=dict)  # customer -> name from customer_name
@@ -44,6 +44,11 @@ class RosterBatch:
     keep_phone: bool = False  # the sheet has no phone column: stored phones stay
     keep_kind: bool = False
     rejected: list[tuple[str | None, str, bool]] = field(default_factory=list)  # (customer, email, email ok)
+    checked: list[list[Any]] = field(default_factory=list)  # the record's six columns
+
+    def record(self, i: int) -> tuple:
+        """The record of data row ``i`` (whether or not ``records`` were made)."""
+        return self.records[i] if self.records else tuple(col[i] for col in self.checked)
 
 
 def check_columns(cols: Columns) -> tuple[list[list[Any]], RowErrors]:
@@ -92,25 +97,28 @@ def _check_customer_names(cells: list[str], errors: RowErrors) -> None:
                 errors.setdefault(i, []).append(("customer_name", str(exc)))
 
 
-def validate_roster(cols: Columns, problems: Problems) -> RosterBatch:
-    """Every row checked; bad and contradicting duplicate rows go to ``problems`` (rejected)."""
+def validate_roster(cols: Columns, problems: Problems, *, records: bool = True) -> RosterBatch:
+    """Every row checked; bad and contradicting duplicate rows go to ``problems`` (rejected).
+    ``records=False``: when every row is good, the records are left to ``checked`` (a streamed
+    chunk is staged from its columns)."""
     checked, bad = check_columns(cols)
     customers, emails = checked[0], checked[1]
     n, numbers = len(cols), cols.numbers
-    keys = list(zip(customers, emails, strict=True))
-    records = list(zip(*checked, strict=True))
     present = set(cols.values) if n else set()
-    batch = RosterBatch(cols, numbers, records, {}, False)
+    batch = RosterBatch(cols, numbers, [], {}, False, checked=checked)
     batch.keep_phone, batch.keep_kind = "phone" not in present, "kind" not in present
     if not bad:
-        batch.valid = dict(zip(keys, range(n), strict=True))
+        batch.valid = dict(zip(zip(customers, emails, strict=True), range(n), strict=True))
     if not bad and len(batch.valid) == n:
         # The common case, every row good and listed once: build the maps without a Python loop.
         batch.all_valid = True
         batch.first_row = dict(zip(reversed(customers), reversed(numbers), strict=True))
+        if records:
+            batch.records = list(zip(*checked, strict=True))
     else:
         batch.valid = {}
-        _sort_rows(batch, keys, bad, problems)
+        batch.records = list(zip(*checked, strict=True))
+        _sort_rows(batch, list(zip(customers, emails, strict=True)), bad, problems)
     _customer_names(batch, customers)
     return batch
 
@@ -145,8 +153,10 @@ def _customer_names(batch: RosterBatch, customers: list[Any]) -> None:
     if not len(cols) or "customer_name" not in cols.values:
         return
     cnames = cols.values["customer_name"]
-    if batch.all_valid:
-        pairs: Any = zip(customers, cnames, strict=True)
+    if batch.all_valid and all(cnames):  # every row names its customer: the first name of each, in C
+        pairs: Any = dict(zip(reversed(customers), reversed(cnames), strict=True)).items()
+    elif batch.all_valid:
+        pairs = zip(customers, cnames, strict=True)
     else:
         pairs = ((key[0], cnames[i]) for key, i in batch.valid.items())
     names = batch.names

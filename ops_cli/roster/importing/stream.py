@@ -13,6 +13,7 @@ set-based, with one audit record per customer touched. An unchanged sheet writes
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -24,7 +25,7 @@ from ops_cli.importing import Options, Outcome, Problems, StreamImporter
 from ops_cli.permissions import require_actor
 from ops_cli.roster.importing.rows import ROSTER_COLUMNS, validate_roster
 from ops_cli.roster.invariants import check_roster_invariants, kind_roles_problem
-from ops_cli.store import imports
+from ops_cli.store import imports, imports_roster
 from ops_cli.store import roster as q
 from ops_cli.store.audit import audit_many
 
@@ -50,22 +51,24 @@ class StreamedRosterImporter(StreamImporter):
         imports.roster_stage_drop(store)
 
     def stage(self, store: Any, chunk: Any, problems: Problems) -> None:
-        batch = validate_roster(chunk, problems)
+        batch = validate_roster(chunk, problems, records=False)
         self.keep_phone, self.keep_kind = "phone" not in chunk.values, "kind" not in chunk.values
         for number, name in batch.names.items():
             self.names.setdefault(number, name)
         for number, row in batch.first_row.items():
             self.first_row.setdefault(number, row)
-        numbers, records = batch.numbers, batch.records
-        if batch.all_valid:  # each record with its row number, in C
-            rows = list(map(tuple.__add__, records, zip(numbers)))
-        else:
-            rows = [(*records[i], numbers[i]) for i in batch.valid.values()]
-        if imports.roster_stage_add(store, rows) == len(rows):
+        numbers = batch.numbers
+
+        def rows() -> Iterator[tuple]:  # (customer, email, name, phone, kind, roles, row) per good row
+            if batch.all_valid:  # straight from the columns, in C
+                return zip(*batch.checked, numbers, strict=True)
+            return ((*batch.records[i], numbers[i]) for i in batch.valid.values())
+
+        if imports.roster_stage_add(store, rows()) == len(batch.valid):
             return
-        for c, e, *data, first in imports.roster_stage_earlier(store, rows):
+        for c, e, *data, first in imports.roster_stage_earlier(store, list(rows())):
             i = batch.valid[(c, e)]
-            if tuple(data) != records[i][2:]:
+            if tuple(data) != batch.record(i)[2:]:
                 message = f"{e} is listed twice for customer {c} with different data (also row {first})"
                 problems.reject(numbers[i], chunk.row(i).values, [("email", message)])
 
@@ -109,16 +112,21 @@ class StreamedRosterImporter(StreamImporter):
     def write(self, st: Any, plan: dict[str, int]) -> None:
         now = self.ops.now()
         at = clock.to_db(now)
-        q.insert_customers(st, list(self.creating.items()), at)
+        if self.creating:
+            imports_roster.roster_insert_customers(st, list(self.creating.items()), at)
         if plan.get("create") or plan.get("update"):
-            self._audit(st, self.ops.actor(self.options.by), now)
-            imports.roster_stage_write(st, at)
+            self._audit(st, self.ops.actor(self.options.by), now, plan)
+            imports.roster_stage_write(st, at, plan)
 
-    def _audit(self, st: Any, actor: str, now: Any) -> None:
+    def _audit(self, st: Any, actor: str, now: Any, plan: dict[str, int]) -> None:
         """One audit record per customer touched (as the whole-sheet path writes them), written in
         batches as the customers come (memory bounded by a batch, not by the file)."""
-        created = ((c, 0, emails) for c, emails in imports.roster_stage_created(st))
-        updated = ((c, 1, rows) for c, rows in imports.roster_stage_updated(st))
+        created: Any = ()  # an action no row has is not looked for
+        updated: Any = ()
+        if plan.get("create"):
+            created = ((c, 0, emails) for c, emails in imports.roster_stage_created(st))
+        if plan.get("update"):
+            updated = ((c, 1, rows) for c, rows in imports.roster_stage_updated(st))
         batch: list[tuple[str, str, str, Any, Any]] = []
         for number, group in groupby(heapq.merge(created, updated, key=itemgetter(0)), key=itemgetter(0)):
             found = {kind: value for _, kind, value in group}
