@@ -34,16 +34,32 @@ def preview(ops: Ops, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
         with ops.store.write() as st:
             box["result"] = write()
             number = sql.running(st)
-            box["rows"] = [_row(st, rc) for rc in sql.row_changes(st, number)] if number else []
+            changes = sql.row_changes(st, number) if number else []
+            nows = _rows_now(st, changes)
+            box["rows"] = [_row(st, rc, nows.get((rc["tbl"], rc["rid"]))) for rc in changes]
             raise _Rollback
     except _Rollback:
         pass
     return box["result"], box["rows"]
 
 
-def _row(st: Any, rc: Any) -> dict[str, Any]:
+def _rows_now(st: Any, changes: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The rows as they are now whose image the changes kept none of (a bulk write's), read a
+    table at a time: {(table, rid): image}."""
+    wanted: dict[str, list[int]] = {}
+    for rc in changes:
+        if rc["after_is_now"]:
+            wanted.setdefault(rc["tbl"], []).append(rc["rid"])
+    return {
+        (table, rid): image
+        for table, rids in wanted.items()
+        for rid, image in sql.row_images(st, table, rids).items()
+    }
+
+
+def _row(st: Any, rc: Any, now: dict[str, Any] | None) -> dict[str, Any]:
     before = sql.load_image(st, rc["tbl"], rc["before"])
-    after = sql.after_image(st, rc)
+    after = sql.after_image(st, rc, now)
     fields = objects.field_changes(before, after)
     if objects.classified(st, rc["tbl"], before) or objects.classified(st, rc["tbl"], after):
         fields = objects.mask(fields)

@@ -91,7 +91,9 @@ def _effective(st: Any, number: int, later: list[sqlite3.Row]) -> list[sqlite3.R
 def _overlap_message(st: Any, number: int, later: list[sqlite3.Row]) -> str:
     names: list[str] = []
     for row in later:
-        image = _load(row["image"]) or sql.row_image(st, row["tbl"], row["rid"])  # a bulk insert keeps none
+        image = _load(row["image"]) or sql.image_after(
+            st, row["tbl"], row["rid"], row["id"]
+        )  # bulk: none kept
         label = objects.name(st, row["tbl"], row["rid"], image)
         if label not in names:
             names.append(label)
@@ -114,6 +116,10 @@ def _revert(st: Any, number: int, row: dict[str, Any], force: bool) -> dict[str,
     table, rid, op = row["tbl"], row["rid"], row["op"]
     now = sql.row_image(st, table, rid)
     before, after = sql.load_image(st, table, row["before"]), sql.after_image(st, row, now)
+    if op == "insert" and now is not None and not _same_key(st, table, now, after):
+        # SQLite gives a removed row's id to the next row added: another key at this id now is
+        # not the row this changeset added (that one is gone), and undo leaves it alone.
+        now = None
     label = objects.name(st, table, rid, before or after)
     if now != after and not force:
         raise Conflict(
@@ -158,6 +164,12 @@ def _apply(
         sql.insert_row(st, table, target, before)
     else:
         sql.update_row(st, table, rid, target, before)
+
+
+def _same_key(st: Any, table: str, now: dict[str, Any], after: dict[str, Any] | None) -> bool:
+    """Whether ``now`` is the row ``after`` was (the same primary key; a table without one: yes)."""
+    key = sql.primary_key(st.conn, table)
+    return after is None or all(now.get(c) == after.get(c) for c in key)
 
 
 def _load(text: str | None) -> Any:
