@@ -138,8 +138,9 @@ def import_(
             ),
         )
     say_sheet(result)
+    counts = f"{result['created']}, {'update' if dry_run else 'updated'} {result['updated']}"
     prefix = "dry run, nothing written: would create" if dry_run else "created"
-    info(f"{prefix} {result['created']}, updated {result['updated']}, unchanged {result['unchanged']}")
+    info(f"{prefix} {counts}, unchanged {result['unchanged']}")
     if dry_run and fmt is not OutputFormat.json:
         result = {k: v for k, v in result.items() if k != "rows"}
     dryrun.emit_imported(result, diff, fmt)
