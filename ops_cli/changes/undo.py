@@ -130,7 +130,8 @@ def _revert(st: Any, number: int, row: dict[str, Any], force: bool) -> dict[str,
         _apply(st, table, row, now, before, force)
     except sqlite3.IntegrityError as exc:
         raise Conflict(
-            f"changeset {number} cannot be undone: putting back {label} breaks a rule of the store"
+            f"changeset {number} cannot be undone: {'removing' if op == 'insert' else 'putting back'} {label}"
+            " breaks a rule of the store"
             f" ({exc}); a later change depends on it"
         ) from None
     fields = objects.field_changes(now, before)

@@ -223,8 +223,8 @@ def test_qa_customer_an_import_created_and_a_later_sub_import_uses_blocks_the_un
     imported = run(demo, "roster", "import", first_sheet(tmp_path))
     subs = write_csv(tmp_path / "s.csv", SUBS, [["3001", "3100001", "BBBBBBBBBBBBBB1", "", "", ""]])
     run(demo, "sub", "import", str(subs), hour=11)
-    refused(demo, 6, "customer 3001 breaks a rule of the store", "undo", str(imported), "--yes")
-    refused(demo, 6, "customer 3001 breaks a rule of the store", "undo", str(imported), "--yes", "--force")
+    refused(demo, 6, "removing customer 3001 breaks a rule of the store", "undo", str(imported), "--yes")
+    refused(demo, 6, "removing customer 3001 breaks a rule", "undo", str(imported), "--yes", "--force")
 
 
 # ------------------------------------------------------------------ sub import and --file
