@@ -82,6 +82,8 @@ def msisdns(cols: Columns, errors: RowErrors) -> list[str | None]:
         return [None] * len(cols)
     texts = cols.values["msisdn"]
     if _all_str(cols, "msisdn"):
+        if all(map(_MSISDN.fullmatch, filter(None, texts))):  # compact already (no separator to drop)
+            return [t or None for t in texts]
         compact = list(map(_drop_separators, texts))
         if all(map(_MSISDN.fullmatch, filter(None, compact))) and all(
             c or not t for c, t in zip(compact, texts, strict=True)

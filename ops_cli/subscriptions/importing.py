@@ -86,7 +86,47 @@ class SubPlan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    fresh: bool = False  # every row new, none rewritten in the staging table (`sub_stage_merge`)
+    moves: bool = True  # whether an updated row may take another TEI than its stored one
+    ends: bool = True  # whether a row may terminate a subscription
+    span: tuple[int, int] | None = None  # fresh: the ISSIs' range, when the store held none in it
     rows_out: list[dict[str, Any]] = field(default_factory=list)  # dry run: the rows to write
+
+
+KEPT_CUSTOMERS = 50_000  # a file's distinct customers that `Staged` keeps, at most
+
+
+@dataclass
+class Staged:
+    """What the staging learnt of the file's rows, chunk by chunk (a few figures, not the rows).
+
+    It holds for the file only when every row was staged good (``whole``): then it lets the checks
+    in the write transaction skip reading the staged rows where the store's answer is already
+    known from it; each check still asks the store as it is there.
+    """
+
+    customers: set[str] | None = field(default_factory=set)  # the rows' customers (None: too many)
+    low: int | None = None  # the lowest and highest ISSI
+    high: int | None = None
+    words: bool = False  # whether a row names the status `terminated` or the kind `standby`
+    ends: bool = False  # whether a row names the status `terminated`
+    rows: int = 0  # how many rows were staged (counted before the write lock)
+    whole: bool = True
+
+    def add(self, checked: list[list[Any]]) -> None:
+        """One chunk of good rows, checked: [customers, issis, teis, msisdns, kinds, statuses]."""
+        customers, issis, kinds, statuses = checked[0], checked[1], checked[4], checked[5]
+        if not issis:
+            return
+        if self.customers is not None:
+            self.customers.update(customers)
+            if len(self.customers) > KEPT_CUSTOMERS:  # (memory bounded: the SQL reads the staged rows)
+                self.customers = None
+        low, high = min(issis), max(issis)
+        self.low = low if self.low is None else min(self.low, low)
+        self.high = high if self.high is None else max(self.high, high)
+        self.ends = self.ends or "terminated" in statuses
+        self.words = self.words or self.ends or "standby" in kinds
 
 
 class SubscriptionImporter(StreamImporter):
@@ -100,6 +140,7 @@ class SubscriptionImporter(StreamImporter):
         self.confirm_reset = confirm_reset
         self.form = (form or "").strip() or None
         self.repeats_tei = True  # until `prepare` knows better
+        self.known = Staged()
 
     def begin(self, store: Any) -> None:
         imports.sub_stage_create(store)
@@ -113,6 +154,7 @@ class SubscriptionImporter(StreamImporter):
         numbers, issis = chunk.numbers, checked[1]
         if not bad and len(set(issis)) == len(issis):  # the usual chunk: every row good, each ISSI once
             rows = list(zip(issis, numbers, *checked[:1], *checked[2:], repeat(1)))
+            self.known.add(checked)
             if imports.sub_stage_add(store, rows) < len(rows):  # some ISSIs were in an earlier chunk
                 first = imports.sub_stage_seen(store, issis)
                 for issi, row in zip(issis, numbers, strict=True):
@@ -120,6 +162,7 @@ class SubscriptionImporter(StreamImporter):
                         message = f"ISSI {issi} is also in row {first[issi]}; an ISSI may appear once"
                         problems.add(message, row, "issi")
             return
+        self.known.whole = False  # (a chunk with a bad row: the file is refused, see `finish`)
         seen = imports.sub_stage_seen(store, [i for i in issis if i is not None])
         staged: list[tuple[Any, ...]] = []
         for i, rec in enumerate(zip(*checked, strict=True)):
@@ -137,17 +180,24 @@ class SubscriptionImporter(StreamImporter):
             staged.append((issi, row, rec[0], *rec[2:], 0) if errors else (issi, row, rec[0], *rec[2:], 1))
         imports.sub_stage_add(store, staged)
 
+    def prepare(self, store: Any) -> None:
+        """Before the write lock, on the staged rows alone: whether any TEI is in two rows (a sort of
+        the whole file), their index by sheet row, how many were staged (when every one is good)."""
+        self.repeats_tei = imports.sub_stage_repeats_tei(store)
+        imports.sub_stage_index(store)
+        if self.known.whole:
+            self.known.rows = imports.sub_stage_count(store)
+
     def refuse(self, problems: Problems) -> None:
         """Row problems are raised with the store's (in ``finish``): one error lists every bad row."""
-
-    def prepare(self, store: Any) -> None:
-        """Whether any TEI is in two rows, asked before the write lock (a sort of the whole file)."""
-        self.repeats_tei = imports.sub_stage_repeats_tei(store)
+        if problems:  # the figures of `Staged` hold for a file whose every row was staged good
+            self.known.whole = False
 
     def authorize(self, store: Any, batch: Any) -> None:
         if self.options.by is None:
             return
-        for customer in sorted(imports.sub_stage_customers(store), key=lambda c: (len(c), c)):
+        known = self.known.customers if self.known.whole else None
+        for customer in sorted(imports.sub_stage_customers(store, known), key=lambda c: (len(c), c)):
             require_actor(store, self.ops.config, customer, self.options.by, "order")
 
     def finish(self, store: Any, problems: Problems) -> SubPlan:
@@ -157,39 +207,62 @@ class SubscriptionImporter(StreamImporter):
             found.malformed.append(
                 Problem(f"... and {problems.unlisted} more invalid values (not listed)", file)
             )
-        for row, customer in imports.sub_stage_unknown_customers(store):
+        # Every check asks the store as it is now. What the staging learnt of a file whose every
+        # row is good (`Staged`: its customers, its ISSIs' range...) and one pass over the staged
+        # rows against the store (`sub_stage_survey`) only spare reading rows that cannot matter.
+        known = self.known if self.known.whole else None
+        unknown = imports.sub_stage_unknown_customers(store, known.customers if known else None)
+        for row, customer in unknown:
             message = f"no customer {customer}; add it first with `ops roster customer add`"
             found.malformed.append(Problem(message, file, row, "customer"))
-        for row, issi, customer in imports.sub_stage_foreign(store):
-            message = f"ISSI {issi} is not a subscription of customer {customer}"
-            found.foreign.append(Problem(message, file, row, "issi"))
-        imports.sub_stage_merge(store)
-        self._check_rules(store, found, file)
-        if not found.malformed:
-            clashes = imports.sub_stage_tei_clashes(store, in_file=self.repeats_tei)
-            for row, tei, issi, owner, holder_row, _ in clashes:
+        survey = imports.sub_stage_survey(store, known.low, known.high) if known else None
+        if survey is None or survey.foreign:
+            for row, issi, customer in imports.sub_stage_foreign(store):
+                message = f"ISSI {issi} is not a subscription of customer {customer}"
+                found.foreign.append(Problem(message, file, row, "issi"))
+            survey = None  # rows were set aside: its figures no longer hold
+        fresh = survey is not None and not survey.held  # every good row is new: none is rewritten
+        if fresh:
+            counts: dict[str, int] | None = {"create": self.known.rows, "update": 0}
+        else:
+            counts = imports.sub_stage_merge(store, survey=survey, rows=self.known.rows)
+        # A rule or a TEI clash needs a row created or changed: with none, nothing to check.
+        writes = counts is None or counts["create"] + counts["update"] > 0
+        if writes:
+            self._check_rules(store, found, file, fresh=fresh)
+        if writes and not found.malformed:
+            clashes = imports.sub_stage_tei_clashes(store, in_file=self.repeats_tei, fresh=fresh)
+            for row, tei, issi, owner, holder_row, row_issi in clashes:
                 if holder_row is not None:
                     message = f"TEI {tei} is also in row {holder_row} (ISSI {issi})"
-                elif owner == _customer_of_row(store, row):
+                elif owner == imports.sub_stage_customer_of(store, row_issi):
                     message = f"TEI {tei} is bound to ISSI {issi}, which is not terminated"
                 else:
                     message = f"TEI {tei} is bound to a live subscription of another customer"
                 found.conflicts.append(Problem(message, file, row, "tei"))
         _raise_row_problems(file, found.malformed, [], found.conflicts, "import", found.foreign)
-        counts = imports.sub_stage_counts(store)
+        if counts is None:  # (nothing was refused: no row was set aside after the survey)
+            counts = imports.sub_stage_counts(store)
         plan = SubPlan(
-            created=counts.get("create", 0), updated=counts.get("update", 0), unchanged=counts.get("same", 0)
+            created=counts.get("create", 0),
+            updated=counts.get("update", 0),
+            unchanged=counts.get("same", 0),
+            fresh=fresh,
+            moves=counts.get("moved", 1) > 0,
+            ends=known is None or known.ends,
+            span=survey.span if survey is not None and fresh else None,
         )
         if self.options.dry_run:
-            plan.rows_out = [_row_out(r) for r in imports.sub_stage_changes(store)]
+            plan.rows_out = [_row_out(r) for r in imports.sub_stage_changes(store, fresh=fresh)]
         return plan
 
-    def _check_rules(self, store: Any, found: Buckets, file: str) -> None:
+    def _check_rules(self, store: Any, found: Buckets, file: str, *, fresh: bool) -> None:
         """The subscription rules (``rules.check_import_row_rules``) for the rows they may refuse."""
         retired = None
         may: dict[str, bool] = {}
         refused: list[int] = []
-        for r in imports.sub_stage_rule_candidates(store):
+        k = self.known
+        for r in imports.sub_stage_rule_candidates(store, fresh=fresh, words=k.words, low=k.low, high=k.high):
             if retired is None:
                 retired = load_retired_issis(store)
             if r["customer"] not in may:  # once per customer, not per row
@@ -217,9 +290,21 @@ class SubscriptionImporter(StreamImporter):
     def write(self, st: Any, plan: SubPlan) -> None:
         at = self.ops.now()
         head = imports.audit_head(st, self.ops.actor(self.options.by), at)
-        counts = {"create": plan.created, "update": plan.updated}
+        counts = {
+            "create": plan.created,
+            "update": plan.updated,
+            "moved": int(plan.moves),
+            "ends": int(plan.ends),
+        }
         imports.sub_stage_write(
-            st, head, clock.to_db(at), form=self.form, confirm_reset=self.confirm_reset, counts=counts
+            st,
+            head,
+            clock.to_db(at),
+            form=self.form,
+            confirm_reset=self.confirm_reset,
+            counts=counts,
+            fresh=plan.fresh,
+            span=plan.span,
         )
 
     def result(self, plan: SubPlan, outcome: Outcome) -> dict[str, Any]:
@@ -235,10 +320,6 @@ class SubscriptionImporter(StreamImporter):
         if outcome.dry_run:
             result["rows"] = plan.rows_out
         return result
-
-
-def _customer_of_row(store: Any, row: int) -> str | None:
-    return imports.sub_stage_customer_of_row(store, row)
 
 
 def _row_out(r: Any) -> dict[str, Any]:
