@@ -24,7 +24,6 @@ from ops_cli.parsers import dates, numbers, text
 from ops_cli.permissions import decide, is_desk_agent
 from ops_cli.sheets import Column
 from ops_cli.sla.kpi import COUNTS
-from ops_cli.store import imports
 from ops_cli.store import kpi as q
 
 _AUDIT_ROWS_MAX = 1000
@@ -208,7 +207,7 @@ class KpiImporter(Importer):
             return
         now = self.ops.now()
         changed = plan.changed
-        imports.kpi_rename_zones(st, plan.renames)
+        q.kpi_rename_zones(st, plan.renames)
         q.kpi_upsert(st, changed, clock.to_db(now))
         after: dict[str, Any] = {**plan.counts, "customers": sorted({r[0] for r in changed})}
         if changed:

@@ -6,7 +6,7 @@ than the demo loader's."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,6 +79,37 @@ def audit_many(
         ],
     )
     return len(records)
+
+
+def audit_select(
+    store: Any, head: tuple[Any, ...], action: str, select: str, params: Sequence[Any], order: str = ""
+) -> int:
+    """Audit records for a set of rows in one statement: ``select`` gives (object, before, after),
+    written in the order of ``order`` (an ORDER BY list of ``select``'s tables).
+
+    ``head`` is (at, business_at, origin, actor) as ``Store.audit`` computes them
+    (:func:`audit_head`); the JSON is built by SQLite (``json_object``), not row by row in Python.
+    """
+    # The changeset given here, not by the audit trigger record by record (see changes.current);
+    # a select that gives no row must not make one (asked without the order: no sort for it).
+    _at, business_at, _origin, actor = head
+    if store.one(f"SELECT 1 FROM ({select}) x LIMIT 1", params) is None:
+        return 0
+    from ops_cli.store import changes  # changes imports this module
+
+    changeset = changes.current(store, actor, business_at)
+    ordered = f"{select} ORDER BY {order}" if order else select
+    cur = store.execute(
+        "INSERT INTO audit (at, business_at, origin, actor, action, object, before, after, changeset_id)"
+        f" SELECT ?, ?, ?, ?, ?, x.object, x.before, x.after, ? FROM ({ordered}) x",
+        (*head, action, changeset, *params),
+    )
+    return cur.rowcount
+
+
+def audit_head(store: Any, actor: str, at: datetime | None) -> tuple[Any, ...]:
+    """(at, business_at, origin, actor) of an audit record written now (see ``Store.audit``)."""
+    return (*audit_times(at), store.origin, actor)
 
 
 _LOG = """

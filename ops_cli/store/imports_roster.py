@@ -1,17 +1,15 @@
 """`ops roster import`: the staging table and the SQL that plans and writes from it (the
-shared staging pieces are in :mod:`.imports`, which re-exports these names)."""
+staging pieces all big imports share are in :mod:`.staging`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
-from itertools import chain, groupby, islice
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from ops_cli.store import Store, changes
-from ops_cli.store.imports import _stage_create, _stage_drop, _stage_rows, staging
+from ops_cli.store import Store, changes, staging
 
 # ------------------------------------------------------------------ `roster import`: the staging table
 ROSTER_STAGE = "import_roster"
@@ -19,7 +17,7 @@ _ROSTER_FIELDS = "customer, email, name, phone, kind, roles"
 
 
 def roster_stage_create(store: Store) -> None:
-    _stage_create(
+    staging.create(
         store,
         ROSTER_STAGE,
         "(customer TEXT NOT NULL, email TEXT NOT NULL, name TEXT, phone TEXT, kind TEXT, roles TEXT,"
@@ -28,36 +26,13 @@ def roster_stage_create(store: Store) -> None:
 
 
 def roster_stage_drop(store: Store) -> None:
-    _stage_drop(store, ROSTER_STAGE)
+    staging.drop(store, ROSTER_STAGE)
 
 
 def roster_stage_add(store: Store, rows: Iterable[tuple[Any, ...]]) -> int:
     """(customer, email, name, phone, kind, roles, row) per row; a key already staged is left out.
-    Returns how many were staged.
-
-    SQLite: ``_STAGE_ROWS`` rows per INSERT (a statement per row costs a third more: binding is
-    the same, the steps are fewer); PostgreSQL: one ``executemany``, which goes through COPY."""
-    if store.is_postgres:
-        return _stage_rows(store, ROSTER_STAGE, f"{_ROSTER_FIELDS}, row", "customer, email", list(rows))
-    width = _STAGE_ROWS * 7
-    values = chain.from_iterable(rows)
-    staged = 0
-    with staging(store):
-        while block := tuple(islice(values, width)):
-            staged += store.conn.execute(_stage_sql(len(block) // 7), block).rowcount
-    return staged
-
-
-_STAGE_ROWS = 200  # rows per staging INSERT on SQLite: 1,400 variables, far below its limit
-
-
-@lru_cache(maxsize=4)
-def _stage_sql(count: int) -> str:
-    return (
-        f"INSERT INTO {ROSTER_STAGE} ({_ROSTER_FIELDS}, row) VALUES "
-        + ", ".join(("(?, ?, ?, ?, ?, ?, ?)",) * count)
-        + " ON CONFLICT (customer, email) DO NOTHING"
-    )
+    Returns how many were staged."""
+    return staging.add(store, ROSTER_STAGE, f"{_ROSTER_FIELDS}, row", "customer, email", rows)
 
 
 def roster_stage_earlier(store: Store, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -1,5 +1,5 @@
 """`ops sub import`: the staging table and the SQL that checks and writes from it (the shared
-staging pieces are in :mod:`.imports`, which re-exports these names)."""
+staging pieces all big imports share are in :mod:`.staging`; the writes in :mod:`.imports_sub_write`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ops_cli.store import Store, changes
-from ops_cli.store.imports import _stage_blocks, _stage_create, _stage_drop, _stage_rows, audit_select
+from ops_cli.store import Store, staging
 
 # ------------------------------------------------------------------ `sub import`: the staging table
 SUB_STAGE = "import_sub"
@@ -18,7 +17,7 @@ SUB_STAGE = "import_sub"
 
 def sub_stage_create(store: Store) -> None:
     # act: create / update (NULL: unchanged, or not written when not ok)
-    _stage_create(
+    staging.create(
         store,
         SUB_STAGE,
         "(issi INTEGER PRIMARY KEY, row INTEGER NOT NULL, customer TEXT, tei TEXT, msisdn TEXT,"
@@ -33,7 +32,7 @@ def sub_stage_index(store: Store) -> None:
 
 
 def sub_stage_drop(store: Store) -> None:
-    _stage_drop(store, SUB_STAGE)
+    staging.drop(store, SUB_STAGE)
 
 
 def sub_stage_seen(store: Store, issis: Sequence[int]) -> dict[int, int]:
@@ -47,11 +46,8 @@ def sub_stage_seen(store: Store, issis: Sequence[int]) -> dict[int, int]:
 
 def sub_stage_add(store: Store, rows: Sequence[tuple[Any, ...]]) -> int:
     """(issi, row, customer, tei, msisdn, kind, status, ok) per row; an ISSI already staged is left
-    out. Returns how many were staged. SQLite: many rows per INSERT (:func:`_stage_blocks`)."""
-    fields = "issi, row, customer, tei, msisdn, kind, status, ok"
-    if store.is_postgres:
-        return _stage_rows(store, SUB_STAGE, fields, "issi", rows)
-    return _stage_blocks(store, SUB_STAGE, fields, "issi", rows)
+    out. Returns how many were staged."""
+    return staging.add(store, SUB_STAGE, "issi, row, customer, tei, msisdn, kind, status, ok", "issi", rows)
 
 
 def sub_stage_customers(store: Store, customers: Collection[str] | None = None) -> list[str]:
@@ -158,7 +154,7 @@ def sub_stage_merge(store: Store, *, survey: SubSurvey | None = None, rows: int 
     Not called when the store holds none of the ISSIs and the file's every row is good (a first
     import): every good row is new, none is rewritten here, and the steps after this one read
     such a "fresh" row's action as ``create`` and its empty kind and status as the new rows'
-    defaults (``fresh=True``, :func:`_sub_rows`)."""
+    defaults (``fresh=True``, :func:`sub_rows_sql`)."""
     t = SUB_STAGE
     merged, same, empty = _sub_merge_sql(t)
     match = f"FROM subscriptions s WHERE s.issi = {t}.issi AND {t}.ok = 1"
@@ -191,7 +187,7 @@ def sub_stage_merge(store: Store, *, survey: SubSurvey | None = None, rows: int 
 FRESH_ACT, MERGED_ACT = "'create'", "t.act"
 
 
-def _sub_rows(fresh: bool) -> dict[str, str]:
+def sub_rows_sql(fresh: bool) -> dict[str, str]:
     """SQL pieces over the staging table as ``t`` for :data:`FRESH_ACT` / :data:`MERGED_ACT`."""
     return {
         "act": FRESH_ACT if fresh else MERGED_ACT,
@@ -213,13 +209,13 @@ def sub_stage_rule_candidates(
     """Good rows a subscription rule may refuse (``rules.check_import_row_rules`` decides): a new
     ISSI given up earlier, a termination, a standby subscription set active.
 
-    ``fresh`` (see :func:`_sub_rows`) with ``words`` False (no staged row names the status
+    ``fresh`` (see :func:`sub_rows_sql`) with ``words`` False (no staged row names the status
     ``terminated`` nor the kind ``standby``, known from the staging): only a retired ISSI can be
     refused; when ``retired_issis`` holds none in ``low``..``high`` (the staged ISSIs), no staged
     row is read."""
     if fresh and not words and low is not None and store.one(RETIRED_IN_RANGE, (low, high)) is None:
         return []
-    p = _sub_rows(fresh)
+    p = sub_rows_sql(fresh)
     return store.query(
         f"SELECT t.row, t.issi, t.customer, t.tei, t.msisdn, {p['kind']} AS kind, {p['status']} AS status,"
         " s.status AS was, s.issi IS NOT NULL AS existed"
@@ -256,11 +252,11 @@ def sub_stage_tei_clashes(
     (row, tei, holder issi, holder's customer or None, holder's file row or None, the row's issi):
     the holder is a live subscription the file does not name, else the TEI's first row in the file
     (``in_file=False``: no TEI is in two rows, :func:`sub_stage_repeats_tei`; only the store's).
-    ``fresh``: see :func:`_sub_rows`.
+    ``fresh``: see :func:`sub_rows_sql`.
     """
     # Only TEIs that a created or changed row binds can clash (the store holds each live TEI once,
     # so an unchanged row's TEI is held by no subscription but its own).
-    p = _sub_rows(fresh)
+    p = sub_rows_sql(fresh)
     live = (
         f"SELECT t.row, t.issi, t.tei, {p['act']} AS act FROM {SUB_STAGE} t"
         f" WHERE t.ok = 1 AND t.tei IS NOT NULL AND {p['status']} <> 'terminated'"
@@ -312,157 +308,13 @@ def sub_stage_counts(store: Store) -> dict[str, int]:
 
 def sub_stage_changes(store: Store, *, fresh: bool = False) -> list[sqlite3.Row]:
     """Rows to create or update, with the stored values (dry-run listing), in sheet order."""
-    p = _sub_rows(fresh)
+    p = sub_rows_sql(fresh)
     return store.query(
         f"SELECT t.row, t.issi, {p['act']} AS act, t.tei, t.msisdn,"
         f" {p['kind']} AS kind, {p['status']} AS status,"
         " s.tei AS old_tei, s.msisdn AS old_msisdn, s.kind AS old_kind, s.status AS old_status"
         f" FROM {SUB_STAGE} t LEFT JOIN subscriptions s ON s.issi = t.issi"
         f" WHERE {p['binds']} ORDER BY t.row"
-    )
-
-
-def _sub_after(fields: str, form: str | None, confirm_reset: bool, was: str) -> tuple[str, list[Any]]:
-    """The ``after`` JSON of a written row (``form_r30`` / ``reset_confirmed`` as the rules added)."""
-    expr, params = f"json_object({fields})", []
-    if form:
-        expr = (
-            f"CASE WHEN t.kind = 'standby' AND t.status = 'active' AND {was} IS NOT 'active'"
-            f" THEN json_set({expr}, '$.form_r30', ?) ELSE {expr} END"
-        )
-        params.append(form)
-    if confirm_reset:
-        expr = (
-            f"CASE WHEN t.status = 'terminated'"
-            f" THEN json_set({expr}, '$.reset_confirmed', json('true')) ELSE {expr} END"
-        )
-        params += params  # (the expression above holds the form's one twice)
-    return expr, params
-
-
-def sub_stage_write(
-    store: Store,
-    head: tuple[Any, ...],
-    at: str,
-    *,
-    form: str | None,
-    confirm_reset: bool,
-    counts: dict[str, int] | None = None,
-    fresh: bool = False,
-    span: tuple[int, int] | None = None,
-) -> None:
-    """Write the staged creates and updates, each with its audit record (before/after), set-based.
-    ``counts`` (:func:`sub_stage_counts`, or :func:`sub_stage_merge`'s, which also tells how many
-    rows move to another TEI: ``moved``; ``ends``: 0 when no row of the file names the status
-    ``terminated``) lets the steps no row needs be skipped;
-    ``fresh``: see :func:`_sub_rows`; ``span``: :attr:`SubSurvey.span` (the created rows are then
-    those in it)."""
-    if counts is None:
-        counts = sub_stage_counts(store)
-    if counts.get("update"):
-        moves, ends = counts.get("moved", 1) > 0, counts.get("ends", 1) > 0
-        _sub_write_updates(
-            store, head, at, form=form, confirm_reset=confirm_reset, moves=moves, terminations=ends
-        )
-    if counts.get("create"):
-        _sub_write_creates(store, head, at, form=form, confirm_reset=confirm_reset, fresh=fresh, span=span)
-
-
-def _sub_write_updates(
-    store: Store,
-    head: tuple[Any, ...],
-    at: str,
-    *,
-    form: str | None,
-    confirm_reset: bool,
-    moves: bool,
-    terminations: bool,
-) -> None:
-    four = "'kind', {p}.kind, 'msisdn', {p}.msisdn, 'status', {p}.status, 'tei', {p}.tei"
-    after, params = _sub_after(four.format(p="t"), form, confirm_reset, "s.status")
-    audit_select(
-        store,
-        head,
-        "sub.update",
-        f"SELECT 'sub:' || t.issi AS object, json_object({four.format(p='s')}) AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi WHERE t.ok = 1 AND t.act = 'update'",
-        params,
-        order="t.row",
-    )
-    changed = (
-        f"SELECT t.issi FROM {SUB_STAGE} t JOIN subscriptions s ON s.issi = t.issi"
-        " WHERE t.ok = 1 AND t.act = 'update'"
-    )
-    updated = f"FROM {SUB_STAGE} t WHERE t.ok = 1 AND t.act = 'update'"
-    with changes.bulk(store, "subscriptions") as rows:
-        # TEIs moving between subscriptions of one file never collide: unbind the moving ones first.
-        if moves:
-            moving = f"{changed} AND t.tei IS NOT s.tei"
-            rows.update(
-                f"UPDATE subscriptions SET tei = NULL, updated_at = ? WHERE issi IN ({moving})",
-                (at,),
-                f"FROM subscriptions r WHERE r.issi IN ({moving})",  # (by the file's ISSIs, not a scan)
-            )
-        # A subscription the file terminates keeps its TEI, which another row of the file may take
-        # (the checks let it): those are terminated first, so that no TEI is live twice meanwhile.
-        ending = f"{changed} AND t.status = 'terminated' AND s.status <> 'terminated' AND t.tei = s.tei"
-        ends = terminations and store.one(f"SELECT 1 FROM ({ending}) e LIMIT 1") is not None
-        if ends:
-            rows.update(
-                f"UPDATE subscriptions SET status = 'terminated', updated_at = ? WHERE issi IN ({ending})",
-                (at,),
-                f"FROM subscriptions r WHERE r.issi IN ({ending})",
-            )
-        # Every row marked `update` differs from the store in a merged value: each one changes
-        # (unless it was terminated just now: then the images are compared).
-        main = rows.update if ends else rows.update_known
-        main(
-            "UPDATE subscriptions SET tei = t.tei, msisdn = t.msisdn, kind = t.kind, status = t.status,"
-            f" updated_at = ? FROM {SUB_STAGE} t"
-            " WHERE t.issi = subscriptions.issi AND t.ok = 1 AND t.act = 'update'",
-            (at,),
-            f"FROM subscriptions r WHERE r.issi IN (SELECT t.issi {updated})",
-            (),
-        )
-
-
-def _sub_write_creates(
-    store: Store,
-    head: tuple[Any, ...],
-    at: str,
-    *,
-    form: str | None,
-    confirm_reset: bool,
-    fresh: bool,
-    span: tuple[int, int] | None,
-) -> None:
-    p = _sub_rows(fresh)
-    # The new rows read back for their row changes: by the file's ISSIs, or as a range of ISSIs
-    # when the store held none in it (a range read, no set of a million ISSIs to build).
-    created = f"FROM subscriptions r WHERE r.issi IN (SELECT t.issi FROM {SUB_STAGE} t WHERE {p['creates']})"
-    created_params: tuple[int, ...] = ()
-    if span is not None:
-        created, created_params = "FROM subscriptions r WHERE r.issi BETWEEN ? AND ?", span
-    with changes.bulk(store, "subscriptions") as rows:
-        rows.insert(
-            "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
-            f" SELECT t.issi, t.customer, t.tei, t.msisdn, {p['kind']}, {p['status']}, ?, ?"
-            f" FROM {SUB_STAGE} t WHERE {p['creates']}"
-            " ORDER BY t.issi",  # the key's order, the staging table's own (no sort)
-            (at, at),
-            created,
-            created_params,
-        )
-    fields = f"'customer', t.customer, 'issi', t.issi, 'kind', {p['kind']}, 'msisdn', t.msisdn,"
-    after, params = _sub_after(f"{fields} 'status', {p['status']}, 'tei', t.tei", form, confirm_reset, "NULL")
-    audit_select(
-        store,
-        head,
-        "sub.create",
-        f"SELECT 'sub:' || t.issi AS object, NULL AS before, {after} AS after"
-        f" FROM {SUB_STAGE} t WHERE {p['creates']}",
-        params,
-        order="t.row",
     )
 
 

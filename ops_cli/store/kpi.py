@@ -107,3 +107,12 @@ def kpi_sums_by_zone_month(
         + " GROUP BY zone, substr(period, 1, 7) ORDER BY zone, month",
         params,
     )
+
+
+def kpi_rename_zones(store: Store, renames: Iterable[tuple[str, str, str]]) -> None:
+    """Give a customer's stored KPI rows their zone's normalised (NFC) name: (new zone, customer, old zone).
+
+    Rows imported before zone names were normalised may spell a zone in NFD; the next import
+    that names the zone renames every period of it, so one zone is one zone in the reports.
+    """
+    store.executemany("UPDATE kpi SET zone = ? WHERE customer = ? AND zone = ?", renames)

@@ -32,7 +32,8 @@ from ops_cli.importing import (
 )
 from ops_cli.permissions import require_actor
 from ops_cli.sheets import Column
-from ops_cli.store import imports
+from ops_cli.store import imports_sub, imports_sub_write
+from ops_cli.store.audit import audit_head
 from ops_cli.subscriptions._common import (
     _KIND_WORDS,
     _STATUS_WORDS,
@@ -130,7 +131,7 @@ class Staged:
 
 
 class SubscriptionImporter(StreamImporter):
-    """Rows staged chunk by chunk (``store.imports``: a TEMP table), then checked in SQL and written
+    """Rows staged chunk by chunk (``store.imports_sub``: a TEMP table), then checked in SQL and written
     set-based inside the write transaction; memory does not grow with the file."""
 
     columns = tuple(Column(name, aliases, required) for name, aliases, required in IMPORT_COLUMNS_SPEC)
@@ -143,10 +144,10 @@ class SubscriptionImporter(StreamImporter):
         self.known = Staged()
 
     def begin(self, store: Any) -> None:
-        imports.sub_stage_create(store)
+        imports_sub.sub_stage_create(store)
 
     def end(self, store: Any) -> None:
-        imports.sub_stage_drop(store)
+        imports_sub.sub_stage_drop(store)
 
     def stage(self, store: Any, chunk: Any, problems: Problems) -> None:
         """Check one chunk column by column; stage every row with an ISSI (bad ones marked), once each."""
@@ -155,15 +156,15 @@ class SubscriptionImporter(StreamImporter):
         if not bad and len(set(issis)) == len(issis):  # the usual chunk: every row good, each ISSI once
             rows = list(zip(issis, numbers, *checked[:1], *checked[2:], repeat(1)))
             self.known.add(checked)
-            if imports.sub_stage_add(store, rows) < len(rows):  # some ISSIs were in an earlier chunk
-                first = imports.sub_stage_seen(store, issis)
+            if imports_sub.sub_stage_add(store, rows) < len(rows):  # some ISSIs were in an earlier chunk
+                first = imports_sub.sub_stage_seen(store, issis)
                 for issi, row in zip(issis, numbers, strict=True):
                     if first[issi] != row:
                         message = f"ISSI {issi} is also in row {first[issi]}; an ISSI may appear once"
                         problems.add(message, row, "issi")
             return
         self.known.whole = False  # (a chunk with a bad row: the file is refused, see `finish`)
-        seen = imports.sub_stage_seen(store, [i for i in issis if i is not None])
+        seen = imports_sub.sub_stage_seen(store, [i for i in issis if i is not None])
         staged: list[tuple[Any, ...]] = []
         for i, rec in enumerate(zip(*checked, strict=True)):
             row, issi, errors = numbers[i], rec[1], bad.get(i, ())
@@ -178,15 +179,15 @@ class SubscriptionImporter(StreamImporter):
                 continue
             seen[issi] = row
             staged.append((issi, row, rec[0], *rec[2:], 0) if errors else (issi, row, rec[0], *rec[2:], 1))
-        imports.sub_stage_add(store, staged)
+        imports_sub.sub_stage_add(store, staged)
 
     def prepare(self, store: Any) -> None:
         """Before the write lock, on the staged rows alone: whether any TEI is in two rows (a sort of
         the whole file), their index by sheet row, how many were staged (when every one is good)."""
-        self.repeats_tei = imports.sub_stage_repeats_tei(store)
-        imports.sub_stage_index(store)
+        self.repeats_tei = imports_sub.sub_stage_repeats_tei(store)
+        imports_sub.sub_stage_index(store)
         if self.known.whole:
-            self.known.rows = imports.sub_stage_count(store)
+            self.known.rows = imports_sub.sub_stage_count(store)
 
     def refuse(self, problems: Problems) -> None:
         """Row problems are raised with the store's (in ``finish``): one error lists every bad row."""
@@ -197,7 +198,7 @@ class SubscriptionImporter(StreamImporter):
         if self.options.by is None:
             return
         known = self.known.customers if self.known.whole else None
-        for customer in sorted(imports.sub_stage_customers(store, known), key=lambda c: (len(c), c)):
+        for customer in sorted(imports_sub.sub_stage_customers(store, known), key=lambda c: (len(c), c)):
             require_actor(store, self.ops.config, customer, self.options.by, "order")
 
     def finish(self, store: Any, problems: Problems) -> SubPlan:
@@ -211,13 +212,13 @@ class SubscriptionImporter(StreamImporter):
         # row is good (`Staged`: its customers, its ISSIs' range...) and one pass over the staged
         # rows against the store (`sub_stage_survey`) only spare reading rows that cannot matter.
         known = self.known if self.known.whole else None
-        unknown = imports.sub_stage_unknown_customers(store, known.customers if known else None)
+        unknown = imports_sub.sub_stage_unknown_customers(store, known.customers if known else None)
         for row, customer in unknown:
             message = f"no customer {customer}; add it first with `ops roster customer add`"
             found.malformed.append(Problem(message, file, row, "customer"))
-        survey = imports.sub_stage_survey(store, known.low, known.high) if known else None
+        survey = imports_sub.sub_stage_survey(store, known.low, known.high) if known else None
         if survey is None or survey.foreign:
-            for row, issi, customer in imports.sub_stage_foreign(store):
+            for row, issi, customer in imports_sub.sub_stage_foreign(store):
                 message = f"ISSI {issi} is not a subscription of customer {customer}"
                 found.foreign.append(Problem(message, file, row, "issi"))
             survey = None  # rows were set aside: its figures no longer hold
@@ -225,24 +226,24 @@ class SubscriptionImporter(StreamImporter):
         if fresh:
             counts: dict[str, int] | None = {"create": self.known.rows, "update": 0}
         else:
-            counts = imports.sub_stage_merge(store, survey=survey, rows=self.known.rows)
+            counts = imports_sub.sub_stage_merge(store, survey=survey, rows=self.known.rows)
         # A rule or a TEI clash needs a row created or changed: with none, nothing to check.
         writes = counts is None or counts["create"] + counts["update"] > 0
         if writes:
             self._check_rules(store, found, file, fresh=fresh)
         if writes and not found.malformed:
-            clashes = imports.sub_stage_tei_clashes(store, in_file=self.repeats_tei, fresh=fresh)
+            clashes = imports_sub.sub_stage_tei_clashes(store, in_file=self.repeats_tei, fresh=fresh)
             for row, tei, issi, owner, holder_row, row_issi in clashes:
                 if holder_row is not None:
                     message = f"TEI {tei} is also in row {holder_row} (ISSI {issi})"
-                elif owner == imports.sub_stage_customer_of(store, row_issi):
+                elif owner == imports_sub.sub_stage_customer_of(store, row_issi):
                     message = f"TEI {tei} is bound to ISSI {issi}, which is not terminated"
                 else:
                     message = f"TEI {tei} is bound to a live subscription of another customer"
                 found.conflicts.append(Problem(message, file, row, "tei"))
         _raise_row_problems(file, found.malformed, [], found.conflicts, "import", found.foreign)
         if counts is None:  # (nothing was refused: no row was set aside after the survey)
-            counts = imports.sub_stage_counts(store)
+            counts = imports_sub.sub_stage_counts(store)
         plan = SubPlan(
             created=counts.get("create", 0),
             updated=counts.get("update", 0),
@@ -253,7 +254,7 @@ class SubscriptionImporter(StreamImporter):
             span=survey.span if survey is not None and fresh else None,
         )
         if self.options.dry_run:
-            plan.rows_out = [_row_out(r) for r in imports.sub_stage_changes(store, fresh=fresh)]
+            plan.rows_out = [_row_out(r) for r in imports_sub.sub_stage_changes(store, fresh=fresh)]
         return plan
 
     def _check_rules(self, store: Any, found: Buckets, file: str, *, fresh: bool) -> None:
@@ -262,7 +263,9 @@ class SubscriptionImporter(StreamImporter):
         may: dict[str, bool] = {}
         refused: list[int] = []
         k = self.known
-        for r in imports.sub_stage_rule_candidates(store, fresh=fresh, words=k.words, low=k.low, high=k.high):
+        for r in imports_sub.sub_stage_rule_candidates(
+            store, fresh=fresh, words=k.words, low=k.low, high=k.high
+        ):
             if retired is None:
                 retired = load_retired_issis(store)
             if r["customer"] not in may:  # once per customer, not per row
@@ -285,18 +288,18 @@ class SubscriptionImporter(StreamImporter):
             bucket = found.conflicts if column == "issi" else found.malformed
             bucket.append(Problem(message, file, r["row"], column))
             refused.append(r["issi"])
-        imports.sub_stage_set_aside(store, refused)
+        imports_sub.sub_stage_set_aside(store, refused)
 
     def write(self, st: Any, plan: SubPlan) -> None:
         at = self.ops.now()
-        head = imports.audit_head(st, self.ops.actor(self.options.by), at)
+        head = audit_head(st, self.ops.actor(self.options.by), at)
         counts = {
             "create": plan.created,
             "update": plan.updated,
             "moved": int(plan.moves),
             "ends": int(plan.ends),
         }
-        imports.sub_stage_write(
+        imports_sub_write.sub_stage_write(
             st,
             head,
             clock.to_db(at),

@@ -1,7 +1,7 @@
 """``roster import`` streamed (issue 16): the plain upsert of a sheet of any size in bounded memory.
 
 Chunks of the sheet are checked column by column (:mod:`.rows`, the same checks and messages as
-the whole-sheet path) and staged in a TEMP table (``store.imports``); a (customer, email) listed
+the whole-sheet path) and staged in a TEMP table (``store.imports_roster``); a (customer, email) listed
 again in a later chunk is compared with its first row there. Inside the write transaction the
 customers are checked (unknown ones without a name: ``NotFound``), the actor for each, then the
 rows are compared with the stored entries in SQL (create / update / unchanged) and written
@@ -25,7 +25,7 @@ from ops_cli.importing import Options, Outcome, Problems, StreamImporter
 from ops_cli.permissions import require_actor
 from ops_cli.roster.importing.rows import ROSTER_COLUMNS, validate_roster
 from ops_cli.roster.invariants import check_roster_invariants, kind_roles_problem
-from ops_cli.store import imports, imports_roster
+from ops_cli.store import imports_roster
 from ops_cli.store import roster as q
 from ops_cli.store.audit import audit_many
 
@@ -45,10 +45,10 @@ class StreamedRosterImporter(StreamImporter):
         self.file = ""
 
     def begin(self, store: Any) -> None:
-        imports.roster_stage_create(store)
+        imports_roster.roster_stage_create(store)
 
     def end(self, store: Any) -> None:
-        imports.roster_stage_drop(store)
+        imports_roster.roster_stage_drop(store)
 
     def stage(self, store: Any, chunk: Any, problems: Problems) -> None:
         batch = validate_roster(chunk, problems, records=False)
@@ -64,9 +64,9 @@ class StreamedRosterImporter(StreamImporter):
                 return zip(*batch.checked, numbers, strict=True)
             return ((*batch.records[i], numbers[i]) for i in batch.valid.values())
 
-        if imports.roster_stage_add(store, rows()) == len(batch.valid):
+        if imports_roster.roster_stage_add(store, rows()) == len(batch.valid):
             return
-        for c, e, *data, first in imports.roster_stage_earlier(store, list(rows())):
+        for c, e, *data, first in imports_roster.roster_stage_earlier(store, list(rows())):
             i = batch.valid[(c, e)]
             if tuple(data) != batch.record(i)[2:]:
                 message = f"{e} is listed twice for customer {c} with different data (also row {first})"
@@ -77,7 +77,7 @@ class StreamedRosterImporter(StreamImporter):
             raise problems.invalid()
 
     def authorize(self, store: Any, batch: Any) -> None:
-        numbers = set(imports.roster_stage_customers(store))
+        numbers = set(imports_roster.roster_stage_customers(store))
         existing = q.existing_numbers(store, numbers)
         missing = sorted(numbers - existing - self.names.keys(), key=lambda c: self.first_row[c])
         if missing:
@@ -93,18 +93,20 @@ class StreamedRosterImporter(StreamImporter):
         self.creating = {c: self.names[c] for c in sorted(numbers - existing)}
 
     def finish(self, store: Any, problems: Problems) -> dict[str, int]:
-        counts = imports.roster_stage_merge(store, keep_phone=self.keep_phone, keep_kind=self.keep_kind)
+        counts = imports_roster.roster_stage_merge(
+            store, keep_phone=self.keep_phone, keep_kind=self.keep_kind
+        )
         if not counts.get("update"):
             return counts
         if self.keep_kind:  # a function holds only contact (the stored kind kept too)
-            for row, kind, roles in imports.roster_stage_updated_functions(store):
+            for row, kind, roles in imports_roster.roster_stage_updated_functions(store):
                 problem = kind_roles_problem(kind, roles.split(","))
                 if problem:
                     file = problems.file
                     raise InvalidInput(
                         f"{file}:{row}: role: {problem}", [Problem(problem, file, row, "role")]
                     )
-        planned = imports.roster_stage_planned(store)
+        planned = imports_roster.roster_stage_planned(store)
         touched = {c for c, _ in planned}
         check_roster_invariants(store, planned, q.entries_of_customers(store, touched))
         return counts
@@ -116,7 +118,7 @@ class StreamedRosterImporter(StreamImporter):
             imports_roster.roster_insert_customers(st, list(self.creating.items()), at)
         if plan.get("create") or plan.get("update"):
             self._audit(st, self.ops.actor(self.options.by), now, plan)
-            imports.roster_stage_write(st, at, plan)
+            imports_roster.roster_stage_write(st, at, plan)
 
     def _audit(self, st: Any, actor: str, now: Any, plan: dict[str, int]) -> None:
         """One audit record per customer touched (as the whole-sheet path writes them), written in
@@ -124,9 +126,9 @@ class StreamedRosterImporter(StreamImporter):
         created: Any = ()  # an action no row has is not looked for
         updated: Any = ()
         if plan.get("create"):
-            created = ((c, 0, emails) for c, emails in imports.roster_stage_created(st))
+            created = ((c, 0, emails) for c, emails in imports_roster.roster_stage_created(st))
         if plan.get("update"):
-            updated = ((c, 1, rows) for c, rows in imports.roster_stage_updated(st))
+            updated = ((c, 1, rows) for c, rows in imports_roster.roster_stage_updated(st))
         batch: list[tuple[str, str, str, Any, Any]] = []
         for number, group in groupby(heapq.merge(created, updated, key=itemgetter(0)), key=itemgetter(0)):
             found = {kind: value for _, kind, value in group}
