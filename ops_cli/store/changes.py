@@ -23,6 +23,12 @@ from typing import Any
 
 from ops_cli.store import pg_changes as _pg
 from ops_cli.store.recorded_command import command_line
+from ops_cli.store.tables import INFO as _INFO
+from ops_cli.store.tables import columns, primary_key  # noqa: F401  (names kept here)
+from ops_cli.store.tables import image_sql as _image
+from ops_cli.store.tables import literal as _lit
+from ops_cli.store.tables import quote as _q
+from ops_cli.store.tables import table_info as _table_info  # noqa: F401  (a name kept here)
 
 #: Tables whose rows are never captured nor undone: the audit and changeset records
 #: themselves, the migration ledger, store facts, the support-code lock-out counter, and the
@@ -50,14 +56,6 @@ _ENSURE = """
 """
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
 def captured_tables(conn: sqlite3.Connection) -> list[str]:
     """The domain tables: not the records above, not virtual tables (full-text indexes) nor
     their shadow tables, not WITHOUT ROWID tables (no rowid to follow a row by)."""
@@ -74,44 +72,6 @@ def captured_tables(conn: sqlite3.Connection) -> list[str]:
         and not any(name.startswith(v + "_") for v in virtual)
         and not re.search(r"\)\s*WITHOUT\s+ROWID", sql or "", re.IGNORECASE)
     ]
-
-
-def _table_info(conn: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
-    """``PRAGMA table_info``, remembered per connection while the schema stays the same."""
-    pg = not isinstance(conn, sqlite3.Connection)  # PostgreSQL: ops_cli/store/pg_changes.py
-    version = _pg.schema_version(conn) if pg else conn.execute("PRAGMA main.schema_version").fetchone()[0]
-    key = (id(conn), version, table)
-    if key not in _INFO:
-        if len(_INFO) > 256:
-            _INFO.clear()
-        _INFO[key] = (
-            _pg.table_info(conn, table)
-            if pg
-            else [tuple(row) for row in conn.execute(f"PRAGMA main.table_info({_q(table)})")]
-        )
-    return _INFO[key]
-
-
-_INFO: dict[tuple[int, int, str], list[tuple[Any, ...]]] = {}
-
-
-def columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in _table_info(conn, table)]
-
-
-def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
-    rows = sorted((row[5], row[1]) for row in _table_info(conn, table) if row[5])
-    return [name for _, name in rows]
-
-
-def _image(cols: list[str], which: str) -> str:
-    """SQL for the JSON object of a row's columns (in parts of 40: SQLite caps a function's
-    arguments, 127 in older builds)."""
-    image = "json_object(" + ", ".join(f"{_lit(c)}, {which}.{_q(c)}" for c in cols[:40]) + ")"
-    for i in range(40, len(cols), 40):
-        more = ", ".join(f"{_lit(chr(36) + '.' + _q(c))}, {which}.{_q(c)}" for c in cols[i : i + 40])
-        image = f"json_set({image}, {more})"
-    return image
 
 
 def trigger_sql(table: str, cols: list[str]) -> list[str]:

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ops_cli.store.audit import audit_record
-from ops_cli.store.changes import _image, _q, _table_info, columns, primary_key
+from ops_cli.store.tables import columns, primary_key
+from ops_cli.store.tables import image_sql as _image
+from ops_cli.store.tables import quote as _q
+from ops_cli.store.tables import table_info as _table_info
 
 
 # ---------------------------------------------------------------- reading
