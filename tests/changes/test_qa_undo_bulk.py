@@ -6,7 +6,7 @@ later changes of the imported rows, undo in every order, --force, redo."""
 from __future__ import annotations
 
 import pytest
-from helpers.changesets import domain, last_changeset, ok
+from helpers.changesets import domain, dry_run_changes, last_changeset, ok
 from helpers.refusals import refused
 from helpers.sheets import write_csv
 
@@ -88,10 +88,7 @@ def test_qa_roster_import_with_new_customers_undone_exactly(demo, tmp_path):
 
 
 def test_qa_roster_import_dry_run_diff_shows_the_rows_as_written(demo, tmp_path):
-    before = demo.snapshot()
-    out = ok(demo, "roster", "import", first_sheet(tmp_path), "--dry-run", "-f", "json").json()
-    assert demo.snapshot() == before
-    changes = {c["object"]: c for c in out["changes"]}
+    changes = dry_run_changes(demo, "roster", "import", first_sheet(tmp_path))
     assert changes["customer 3002"]["op"] == "insert"
     assert changes["customer 3002"]["fields"]["name"] == [None, "Annan Kund"]
     assert changes[f"roster 1001/{NILS}"]["fields"]["roles"] == [None, "contact"]
@@ -378,10 +375,7 @@ def test_qa_imported_subscription_given_a_new_issi_then_undone_newest_first(demo
 
 
 def test_qa_sub_import_dry_run_diff_shows_created_and_updated_rows(demo, tmp_path):
-    whole = demo.snapshot()
-    out = ok(demo, "sub", "import", sub_sheet(tmp_path), "--dry-run", "-f", "json").json()
-    assert demo.snapshot() == whole
-    changes = {c["object"]: c for c in out["changes"]}
+    changes = dry_run_changes(demo, "sub", "import", sub_sheet(tmp_path))
     created = changes["subscription 3000001"]
     assert created["op"] == "insert" and created["fields"]["status"] == [None, "active"]
     assert created["fields"]["tei"] == [None, "AAAAAAAAAAAAAA1"]

@@ -54,3 +54,12 @@ def undo_images(env: Any, number: int, table: str) -> list[tuple[str, dict | Non
 def after_images(env: Any, number: int, table: str) -> list[dict | None]:
     """The after images of :func:`undo_images`."""
     return [after for _, _, after in undo_images(env, number, table)]
+
+
+def dry_run_changes(env: Any, *args: str) -> dict[str, dict]:
+    """Run ``ops *args --dry-run -f json``: it must succeed and leave the store as it was; its
+    per-row ``changes`` by object."""
+    before = env.snapshot()
+    out = ok(env, *args, "--dry-run", "-f", "json").json()
+    assert env.snapshot() == before
+    return {change["object"]: change for change in out["changes"]}

@@ -59,3 +59,11 @@ def seed_world(ops: Any, folder: Path) -> dict[str, Any]:
         ],
     )
     return {"subscriptions": subs}
+
+
+def demo_store(env: Any, now: str) -> Any:
+    """``env`` with the demo store (``ops init --demo``) and its business clock at ``now``."""
+    env.now = now
+    run = env.cli("init", "--demo")
+    assert run.code == 0, run.stderr
+    return env

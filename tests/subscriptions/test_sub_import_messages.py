@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.seed import demo_store
 from helpers.sheets import write_csv
 
 ANNA = "anna.berg@polisen.example"
@@ -10,9 +11,7 @@ ANNA = "anna.berg@polisen.example"
 
 @pytest.fixture
 def demo(env):
-    env.now = "2026-11-18T10:00"
-    assert env.cli("init", "--demo").code == 0
-    return env
+    return demo_store(env, "2026-11-18T10:00")
 
 
 def test_a_dry_run_says_what_it_would_create_and_update_and_writes_nothing(demo, tmp_path):

@@ -9,13 +9,14 @@ dry-run listing, refusals for unknown customers, rules and TEIs bound in the sto
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 from helpers import db as store_db
 from helpers.changesets import after_images, domain, last_changeset, ok
+from helpers.seed import demo_store
+from helpers.sheets import write_csv
 
 HEADER = ["customer", "issi", "tei", "msisdn", "kind", "status"]
 ORDERER = "anna.berg@polisen.example"  # orderer of 1001
@@ -23,16 +24,11 @@ ORDERER = "anna.berg@polisen.example"  # orderer of 1001
 
 @pytest.fixture
 def demo(env):
-    env.now = "2026-11-20T10:00"
-    r = env.cli("init", "--demo")
-    assert r.code == 0, r.stderr
-    return env
+    return demo_store(env, "2026-11-20T10:00")
 
 
 def sheet(path: Path, *rows) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([HEADER, *rows])
-    return path
+    return write_csv(path, HEADER, rows)
 
 
 def sub(env, issi):
