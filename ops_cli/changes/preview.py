@@ -36,7 +36,10 @@ def preview(ops: Ops, write: Callable[[], T]) -> tuple[T, list[dict[str, Any]]]:
             number = sql.running(st)
             changes = sql.row_changes(st, number) if number else []
             nows = _rows_now(st, changes)
-            box["rows"] = [_row(st, rc, nows.get((rc["tbl"], rc["rid"]))) for rc in changes]
+            rows = (
+                _row(st, first, last, nows.get((last["tbl"], last["rid"]))) for first, last in _net(changes)
+            )
+            box["rows"] = [row for row in rows if row is not None]
             raise _Rollback
     except _Rollback:
         pass
@@ -57,9 +60,27 @@ def _rows_now(st: Any, changes: list[dict[str, Any]]) -> dict[tuple[str, int], d
     }
 
 
-def _row(st: Any, rc: Any, now: dict[str, Any] | None) -> dict[str, Any]:
-    before = sql.load_image(st, rc["tbl"], rc["before"])
-    after = sql.after_image(st, rc, now)
+def _net(changes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(first, last) change of each row, in the order the rows were first changed: a row a write
+    changed in steps (a TEI unbound, then bound to another subscription) is one change."""
+    steps: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for rc in changes:
+        was = (rc["tbl"], rc["old_rid"] if rc["old_rid"] is not None else rc["rid"])
+        row = steps.pop(was, None) or []
+        steps[(rc["tbl"], rc["rid"])] = [*row[:1], rc]  # a moved row (new rowid) under its new id
+    return [(row[0], row[-1]) for row in steps.values()]
+
+
+def _row(st: Any, first: Any, last: Any, now: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The diff of one row from before ``first`` to after ``last`` (None: back as it was)."""
+    rc = last
+    op = _net_op(first["op"], last["op"])
+    if op is None:
+        return None
+    before = sql.load_image(st, rc["tbl"], first["before"])
+    after = sql.after_image(st, rc, now) if op != "delete" else None
+    if op == "update" and before == after:
+        return None
     fields = objects.field_changes(before, after)
     if objects.classified(st, rc["tbl"], before) or objects.classified(st, rc["tbl"], after):
         fields = objects.mask(fields)
@@ -69,10 +90,18 @@ def _row(st: Any, rc: Any, now: dict[str, Any] | None) -> dict[str, Any]:
         "object": objects.name(st, rc["tbl"], rc["rid"], image),
         "table": rc["tbl"],
         "key": key,
-        "op": rc["op"],
-        "change": _VERB[rc["op"]],
+        "op": op,
+        "change": _VERB[op],
         "fields": _hide_secrets(rc["tbl"], fields),
     }
+
+
+def _net_op(first: str, last: str) -> str | None:
+    """The op of a row changed in steps: added (then changed), removed, or changed; None for a row
+    added and removed again."""
+    if first == "insert":
+        return None if last == "delete" else "insert"
+    return "delete" if last == "delete" else "update"
 
 
 def _hide_secrets(table: str, fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

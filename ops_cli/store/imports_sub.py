@@ -235,9 +235,11 @@ def sub_stage_set_aside(store: Store, issis: Iterable[int]) -> None:
 
 
 def sub_stage_repeats_tei(store: Store) -> bool:
-    """Whether two good staged rows name the same TEI (asked outside the write lock: rows are only
-    set aside later, so a False stays true for the rows :func:`sub_stage_tei_clashes` looks at; a
-    TEI that a held row keeps from the store through an empty cell is the store's, found there)."""
+    """Whether two good staged rows name the same TEI: asked outside the write lock on the TEIs the
+    cells give (rows are only set aside later, so a False stays true for the rows
+    :func:`sub_stage_tei_clashes` looks at), and again after :func:`sub_stage_merge` filled a held
+    row's empty TEI cell from the store (a terminated subscription set live again brings its TEI
+    back, which no live subscription of the store holds)."""
     found = store.one(
         f"SELECT 1 FROM {SUB_STAGE} WHERE ok = 1 AND tei IS NOT NULL GROUP BY tei HAVING count(*) > 1 LIMIT 1"
     )

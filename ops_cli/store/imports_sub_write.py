@@ -21,7 +21,7 @@ def _sub_after(fields: str, form: str | None, confirm_reset: bool, was: str) -> 
         params.append(form)
     if confirm_reset:
         expr = (
-            f"CASE WHEN t.status = 'terminated'"
+            f"CASE WHEN t.status = 'terminated' AND {was} IS NOT 'terminated'"
             f" THEN json_set({expr}, '$.reset_confirmed', json('true')) ELSE {expr} END"
         )
         params += params  # (the expression above holds the form's one twice)

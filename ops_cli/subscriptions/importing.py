@@ -232,7 +232,10 @@ class SubscriptionImporter(StreamImporter):
         if writes:
             self._check_rules(store, found, file, fresh=fresh)
         if writes and not found.malformed:
-            clashes = imports_sub.sub_stage_tei_clashes(store, in_file=self.repeats_tei, fresh=fresh)
+            # The merge gave a held row with an empty TEI cell its stored TEI: a TEI that a
+            # terminated subscription set live again brings back may also be in another row.
+            in_file = self.repeats_tei or (not fresh and imports_sub.sub_stage_repeats_tei(store))
+            clashes = imports_sub.sub_stage_tei_clashes(store, in_file=in_file, fresh=fresh)
             for row, tei, issi, owner, holder_row, row_issi in clashes:
                 if holder_row is not None:
                     message = f"TEI {tei} is also in row {holder_row} (ISSI {issi})"
