@@ -91,9 +91,8 @@ def _effective(st: Any, number: int, later: list[sqlite3.Row]) -> list[sqlite3.R
 def _overlap_message(st: Any, number: int, later: list[sqlite3.Row]) -> str:
     names: list[str] = []
     for row in later:
-        image = _load(row["image"]) or sql.image_after(
-            st, row["tbl"], row["rid"], row["id"]
-        )  # bulk: none kept
+        # a later bulk insert kept no image: the row as it left it (its next change, or now)
+        image = _load(row["image"]) or sql.image_after(st, row["tbl"], row["rid"], row["id"])
         label = objects.name(st, row["tbl"], row["rid"], image)
         if label not in names:
             names.append(label)

@@ -47,9 +47,9 @@ def row_changes(store: Any, number: int) -> list[dict[str, Any]]:
     ]
     pending: dict[tuple[str, int], dict[str, Any]] = {}
     for row in rows:
-        _settle(
-            pending, row["tbl"], row["old_rid"] if row["old_rid"] is not None else row["rid"], row["before"]
-        )
+        if row["op"] != "insert":  # (an insert at a pending row's id: that row was gone before)
+            rid = row["old_rid"] if row["old_rid"] is not None else row["rid"]
+            _settle(pending, row["tbl"], rid, row["before"])
         if row["after"] is None and row["op"] != "delete":
             pending[(row["tbl"], row["rid"])] = row
     if pending:
