@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import db as store_db
 from helpers.changesets import after_images, domain, last_changeset, ok
+from helpers.refusals import refused as refusal
 from helpers.seed import demo_store
 from helpers.sheets import write_csv
 
@@ -37,12 +38,7 @@ def sub(env, issi):
 
 
 def refused(env, args, code, message):
-    before = env.snapshot()
-    r = env.cli(*args)
-    assert r.code == code, r.stderr
-    assert message in r.stderr, r.stderr
-    assert env.snapshot() == before
-    return r
+    return refusal(env, code, message, *args)
 
 
 def audit_of(env, obj):
