@@ -16,15 +16,14 @@ Figures only: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import os
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-OPS = Path(sys.executable).with_name("ops")
+sys.path.insert(0, str(Path(__file__).parent))
+from benchstore import OPS, new_store  # noqa: E402
 
 MEASURE = """
 import os, pty, resource, subprocess, sys, threading, time
@@ -65,22 +64,9 @@ wb.save(sys.argv[2])
 
 
 def build(folder: Path, n: int) -> dict[str, str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("OPS_")},
-        "OPS_DB": str(folder / "ops.db"),
-        "OPS_CONFIG": str(folder / "config.toml"),
-        "NO_COLOR": "1",
-    }
-    env.pop("CI", None)  # the progress bar stays off under CI
-    subprocess.run([str(OPS), "-q", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-    customers = max(1, n // 100)
     stamp = "2026-11-20T09:00:00+00:00"
-    conn = sqlite3.connect(folder / "ops.db")
+    env, conn, customers = new_store(folder, n, stamp)  # (no CI: the progress bar stays off under CI)
     with conn:
-        conn.executemany(
-            "INSERT INTO customers (number, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            ((str(10000 + c), f"Kund {c} AB", stamp, stamp) for c in range(customers)),
-        )
         conn.executemany(
             "INSERT INTO roster_entries (customer, email, name, phone, kind, roles, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, 'person', ?, ?, ?)",

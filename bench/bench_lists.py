@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,8 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-OPS = Path(sys.executable).with_name("ops")
+sys.path.insert(0, str(Path(__file__).parent))
+from benchstore import OPS, new_store  # noqa: E402
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -47,24 +47,10 @@ CASE_SQL = "SELECT * FROM cases ORDER BY opened_at DESC, id DESC"
 
 
 def build(folder: Path, n: int) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "OPS_DB": str(folder / "ops.db"),
-        "OPS_CONFIG": str(folder / "config.toml"),
-        "OPS_NOW": "2026-11-20T10:00",
-        "NO_COLOR": "1",
-    }
-    env.pop("OPS_DEBUG", None)
-    subprocess.run([str(OPS), "-q", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-    customers = max(1, n // 100)
     now = datetime(2026, 11, 20, 9, tzinfo=UTC)
     stamp = now.isoformat()
-    conn = sqlite3.connect(folder / "ops.db")
+    env, conn, customers = new_store(folder, n, stamp, OPS_NOW="2026-11-20T10:00")
     with conn:
-        conn.executemany(
-            "INSERT INTO customers (number, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            ((str(10000 + c), f"Kund {c} AB", stamp, stamp) for c in range(customers)),
-        )
         conn.executemany(
             "INSERT INTO subscriptions (issi, customer, tei, msisdn, kind, status, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, 'standard', ?, ?, ?)",

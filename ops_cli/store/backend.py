@@ -67,6 +67,9 @@ def scrub(text: str, url: str) -> str:
 # ====================================================================== SQLite
 class SqliteBackend:
     name = "sqlite"
+    #: Rows bound to one INSERT of a staging table (``store.staging``): 200 rows of eight values
+    #: stay far below SQLite's 32,766 variables.
+    rows_per_insert = 200
 
     def begin_write(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")

@@ -71,6 +71,8 @@ def _loaders(raw: Any) -> None:
 
 class PgBackend:
     name = "postgresql"
+    #: A staging table's rows go in as one ``executemany``, which the connection turns into COPY.
+    rows_per_insert = 1
 
     def connect(self, url: str, busy_timeout: float) -> PgConnection:
         from ops_cli.errors import InvalidInput

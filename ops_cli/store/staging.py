@@ -16,10 +16,13 @@ from ops_cli.store import Store
 def add(store: Store, table: str, fields: str, key: str, rows: Iterable[tuple[Any, ...]]) -> int:
     """Stage ``rows`` (values of ``fields``) in ``table``; a row whose ``key`` is staged already is
     left out (the caller finds it: fewer staged than given). Returns how many were staged.
-    SQLite: many rows per INSERT; PostgreSQL: one ``executemany``, which goes through COPY."""
-    if store.is_postgres:
-        return _add_many(store, table, fields, key, list(rows))
-    return _add_blocks(store, table, fields, key, rows)
+    The backend says how (``rows_per_insert``): SQLite binds many rows to one INSERT (a quarter
+    less time than a statement a row); PostgreSQL takes one ``executemany``, which goes through
+    COPY."""
+    per_insert = store.backend.rows_per_insert
+    if per_insert == 1:
+        return _add_many(store, table, fields, key, rows)
+    return _add_blocks(store, table, fields, key, rows, per_insert)
 
 
 def create(store: Store, table: str, definition: str) -> None:
@@ -32,17 +35,15 @@ def drop(store: Store, table: str) -> None:
     store.conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-_STAGE_ROWS = 200  # rows per staging INSERT on SQLite (1,600 variables for the sub import's eight)
-
-
-def _add_blocks(store: Store, table: str, fields: str, key: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    """:func:`add` on SQLite as INSERTs of :data:`_STAGE_ROWS` rows each (the values bound
-    are the same; a quarter less time than a statement per row)."""
+def _add_blocks(
+    store: Store, table: str, fields: str, key: str, rows: Iterable[tuple[Any, ...]], per_insert: int
+) -> int:
+    """:func:`add` as INSERTs of ``per_insert`` rows each."""
     width = len(fields.split(","))
     values = chain.from_iterable(rows)
     staged = 0
     with _chunk_transaction(store):
-        while block := tuple(islice(values, _STAGE_ROWS * width)):
+        while block := tuple(islice(values, per_insert * width)):
             staged += store.conn.execute(_blocks_sql(table, fields, key, len(block) // width), block).rowcount
     return staged
 
@@ -54,7 +55,7 @@ def _blocks_sql(table: str, fields: str, key: str, count: int) -> str:
 
 
 def _add_many(store: Store, table: str, fields: str, key: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    """:func:`add` on PostgreSQL: one many-row insert (it goes through COPY)."""
+    """:func:`add` as one many-row insert (``executemany``)."""
     marks = ", ".join("?" * len(fields.split(",")))
     with _chunk_transaction(store):
         cur = store.conn.executemany(

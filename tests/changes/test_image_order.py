@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from helpers import db as store_db
 from helpers.changesets import last_changeset, ok
+from helpers.seed import demo_store
 
 ANNA = "anna.berg@polisen.example"
 OLLE = "olle.ek@polisen.example"
@@ -13,9 +14,7 @@ OLLE = "olle.ek@polisen.example"
 
 @pytest.fixture
 def demo(env):
-    env.now = "2026-11-18T10:00"  # a Wednesday in desk office hours
-    assert env.cli("init", "--demo").code == 0
-    return env
+    return demo_store(env, "2026-11-18T10:00")  # a Wednesday in desk office hours
 
 
 def column_order(env, table: str) -> list[str]:
