@@ -22,7 +22,8 @@ do not edit by hand. The contract these commands keep is `../shared/spec/cli.md`
 Global options (before the command): `--db PATH`, `--config PATH`, `--quiet/-q`,
 `--version`. Exit codes: 0 done, 1 a check said no (or an internal error),
 2 wrong usage, 3 invalid input (nothing written), 4 not found, 5 not permitted
-by the roster, 6 conflict with the current state.
+by the roster, 6 conflict with the current state, 130 interrupted (Ctrl-C; the last line says
+whether the change was saved, and as which changeset).
 """
 
 

@@ -45,6 +45,18 @@ class State:
             self._ops.close()
 
 
+def interrupted(state: object) -> None:
+    """The line a Ctrl-C leaves: whether the command's write was saved (its changeset, which
+    `ops undo` reverts) or nothing was changed (a write is one transaction: all or nothing)."""
+    ops = state._ops if isinstance(state, State) else None
+    store = getattr(ops, "_store", None)
+    saved = store.saved_changeset() if store is not None else None
+    if saved is not None:
+        err(f"interrupted after the change was saved as changeset {saved} (`ops undo {saved}` reverts it)")
+    else:
+        err("interrupted; nothing was changed")
+
+
 def err(line: str) -> None:
     sys.stderr.write(line + "\n")
 

@@ -14,7 +14,7 @@ from ops_cli import __version__
 from ops_cli.errors import ExitStatus
 
 from ._output import StdoutError, set_quiet
-from ._runtime import State, err, exit_code_for, flush_stdout, silence_stdout
+from ._runtime import State, err, exit_code_for, flush_stdout, interrupted, silence_stdout
 from ._scripting import hoist_globals, name_stdin, never_one
 
 # name -> (module under commands/, attribute holding the Typer app). Groups are
@@ -122,6 +122,9 @@ class OpsGroup(TyperGroup):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise  # usage errors and explicit exits keep click's handling (exit 2...)
+        except KeyboardInterrupt:  # Ctrl-C: say whether the change was saved (typer exits 130)
+            interrupted(ctx.obj)
+            raise
         except Exception as exc:  # the one place core errors become exit codes
             name_stdin(exc)  # an import from `-`: errors name <stdin>, not the temp copy
             raise typer.Exit(never_one(ctx, exit_code_for(exc))) from None

@@ -120,8 +120,23 @@ class Store:
             if isinstance(exc, sqlite3.OperationalError) and is_read_only(exc):
                 raise read_only_error(self.path) from None
             raise
+        self._saving = changes.running(self)  # what an interrupt from here on may have saved
         self._depth = 0
         self._commit()
+
+    def saved_changeset(self) -> int | None:
+        """The changeset of this store's last write transaction if its COMMIT went through (a
+        Ctrl-C may land just before or just after it: the store itself is asked), else None."""
+        number = self.__dict__.get("_saving")
+        if number is None:
+            return None
+        try:
+            if self.conn.in_transaction:  # stopped before the COMMIT: nothing was saved
+                self.conn.execute("ROLLBACK")
+                return None
+            return number if self.one("SELECT 1 FROM changesets WHERE id = ?", (number,)) else None
+        except sqlite3.Error:
+            return None
 
     def _begin(self) -> None:
         try:

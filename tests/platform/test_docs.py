@@ -10,9 +10,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def test_cli_reference_is_current():
-    assert DOCS.exists(), "run: python -m ops_cli.commands._docgen docs/cli.md"
+    assert DOCS.exists(), "run: python -m commands._docgen docs/cli.md"
     assert DOCS.read_text(encoding="utf-8") == render_reference(), (
-        "docs/cli.md is stale; run: python -m ops_cli.commands._docgen docs/cli.md"
+        "docs/cli.md is stale; run: python -m commands._docgen docs/cli.md"
     )
 
 
